@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppDeps } from './platform/context.ts';
+import { AppError } from './platform/errors.ts';
+import { installErrorHandling } from './platform/http.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { devOutboxRoutes } from './modules/dev/routes.ts';
+import { identityRoutes } from './modules/identity/routes.ts';
+import { resolveSession, SESSION_COOKIE } from './modules/identity/session-store.ts';
+import { practiceCreateRoutes, practiceRoutes } from './modules/practices/routes.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const WEB_DIST = path.resolve(here, '../../web/dist');
+
+/** Builds the HTTP application: security plugins, sessions, module routes, errors, docs, SPA. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1_048_576,
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.decorate('deps', deps);
+  app.decorateRequest('auth', null);
+  app.decorateRequest('practice', null);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+    strictTransportSecurity: deps.config.session.cookieSecure !== 'never',
+  });
+  await app.register(cookie);
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    // Cross-site requests are refused for anything that changes state: the cookie is
+    // SameSite=Lax, and a foreign Origin on a mutation is rejected outright.
+    const origin = req.headers.origin;
+    if (origin && req.method !== 'GET' && req.method !== 'HEAD') {
+      const host = req.headers.host;
+      if (!host || new URL(origin).host !== host) throw new AppError('forbidden', 'cross-origin request refused');
+    }
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) req.auth = await resolveSession(deps.db, deps, token);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Calmdesk API', version: '1.0.0', description: 'The back office of mental health care practices. Every practice resource lives under /api/v1/practices/{practiceId}; a practice you are not a member of answers 404.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
+
+  await app.register(
+    async (api) => {
+      api.get('/health', { schema: { hide: true } }, async () => {
+        await deps.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+        return { ok: true };
+      });
+      await api.register(identityRoutes);
+      await api.register(practiceCreateRoutes);
+      await api.register(practiceRoutes, { prefix: '/practices/:practiceId' });
+      await api.register(auditRoutes, { prefix: '/practices/:practiceId' });
+      if (!deps.config.mail.smtpUrl && deps.config.env !== 'production') await api.register(devOutboxRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
+    // Client-side routes: any non-API GET that is not a file gets the SPA shell.
+    app.get('/*', { schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith('/api/')) throw new AppError('not_found', 'no such route');
+      return reply.sendFile('index.html');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,61 @@
+import { Kysely, Migrator, PostgresDialect, type Migration, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { startEmbedded, type EmbeddedCluster } from './embedded.ts';
+import * as m0001 from './migrations/0001_foundation.ts';
+import type { DB } from './schema.ts';
+
+export type Db = Kysely<DB>;
+export type Tx = Transaction<DB>;
+
+// int8 (bigint) stays a string so no precision is lost; counts are cast explicitly.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};
+
+/** Opens a pooled Kysely handle on a connection URL. */
+export function createDb(url: string, max = 20): Db {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'calmdesk' });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Applies every pending forward-only migration; safe to run from several processes at once. */
+export async function migrate(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export interface DatabaseHandle {
+  url: string;
+  embedded: EmbeddedCluster | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Resolves the database the configuration points at: `DATABASE_URL`, or the embedded
+ * cluster in the data folder (started now; with `attach`, one already running is reused).
+ */
+export async function acquireDatabase(
+  config: Config,
+  opts: { attach?: boolean; log?: (m: string) => void } = {},
+): Promise<DatabaseHandle> {
+  if (config.databaseUrl) {
+    return { url: config.databaseUrl, embedded: undefined, close: async () => undefined };
+  }
+  const embedded = await startEmbedded({
+    dataDir: config.dataDir,
+    database: 'calmdesk',
+    attach: opts.attach,
+    log: opts.log,
+  });
+  return { url: embedded.url, embedded, close: () => embedded.stop() };
+}

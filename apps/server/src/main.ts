@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { acquireDatabase, createDb, migrate } from './db/database.ts';
+import { createBoss, installJobs, QUEUES } from './platform/jobs.ts';
+import { emailSender } from './platform/mail.ts';
+import { SecretBox } from './platform/crypto.ts';
+import { seedDemo } from './seed/demo.ts';
+
+/** `npm start`: config → database (embedded or external) → migrate → demo seed → http + jobs. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const lockFile = path.join(config.dataDir, 'server.pid');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  guardSingleServer(lockFile);
+
+  const database = await acquireDatabase(config, { log: (m) => (config.logLevel === 'debug' ? console.log(m) : undefined) });
+  const db = createDb(database.url);
+  await migrate(db);
+  await installJobs(database.url);
+  const deps = { config, db, secrets: SecretBox.fromConfig(config) };
+  const seeded = config.seedDemo ? await seedDemo(deps, { onlyIfEmpty: true }) : null;
+
+  const boss = createBoss(database.url, { workers: config.jobs });
+  await boss.start();
+  if (config.jobs) {
+    const sendEmail = emailSender(db, config);
+    await boss.work<{ emailId: string }>(QUEUES.emailSend, { pollingIntervalSeconds: 1, batchSize: 5 }, async (jobs) => {
+      for (const job of jobs) await sendEmail(job.data.emailId);
+    });
+  }
+
+  const app = await buildApp(deps);
+  await app.listen({ port: config.port, host: config.host });
+  const where = database.embedded ? `embedded PostgreSQL on port ${database.embedded.port} (${path.join(config.dataDir, 'pgdata')})` : 'DATABASE_URL';
+  console.log(`Calmdesk ready on http://localhost:${config.port} in ${Date.now() - started} ms — database: ${where}`);
+  if (seeded) console.log(seeded);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping Calmdesk…`);
+    await app.close().catch(() => undefined);
+    await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    await database.close();
+    fs.rmSync(lockFile, { force: true });
+    console.log('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Refuses a second server on the same data folder; a lock left by a killed server is taken over. */
+function guardSingleServer(lockFile: string): void {
+  if (fs.existsSync(lockFile)) {
+    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+    let alive = false;
+    try {
+      if (pid > 0 && pid !== process.pid) {
+        process.kill(pid, 0);
+        alive = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('main.ts');
+      }
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`Calmdesk already runs on this data folder (pid ${pid}); stop it first`);
+  }
+  fs.writeFileSync(lockFile, String(process.pid));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,163 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { ErrorBody, FieldError, Role } from '@calmdesk/shared';
+import { writeAudit } from './audit.ts';
+import type { AppDeps, PracticeCtx, RequestMeta } from './context.ts';
+import { AppError } from './errors.ts';
+import type { AuthState } from '../modules/identity/session-store.ts';
+
+export interface PracticeAccess {
+  practiceId: string;
+  membershipId: string;
+  roles: Role[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+  interface FastifyRequest {
+    auth: AuthState | null;
+    practice: PracticeAccess | null;
+  }
+}
+
+export function requestMeta(req: FastifyRequest): RequestMeta {
+  const ua = req.headers['user-agent'];
+  return { requestId: req.id, ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null };
+}
+
+/** The signed-in account, at any stage. Throws `unauthenticated`. */
+export function requireSession(req: FastifyRequest): AuthState {
+  if (!req.auth) throw new AppError('unauthenticated', 'sign in first');
+  return req.auth;
+}
+
+/** A signed-in account that passed its second factor. */
+export function requireFullAuth(req: FastifyRequest): AuthState {
+  const auth = requireSession(req);
+  if (auth.stage !== 'complete') {
+    throw new AppError('second_factor_required', auth.totpEnrolled ? 'enter the code from your authenticator app' : 'set up your second factor first');
+  }
+  return auth;
+}
+
+/** Runs a practice use case in one transaction with its scoped context. */
+export async function inPractice<T>(req: FastifyRequest, fn: (ctx: PracticeCtx) => Promise<T>): Promise<T> {
+  const auth = requireFullAuth(req);
+  const access = req.practice;
+  if (!access) throw new Error('inPractice used on a route outside /practices/:practiceId');
+  const deps = req.server.deps;
+  return deps.db.transaction().execute((tx) =>
+    fn({
+      deps,
+      tx,
+      practiceId: access.practiceId,
+      membershipId: access.membershipId,
+      roles: access.roles,
+      actor: { userId: auth.userId, sessionId: auth.sessionId, secondFactorAt: auth.secondFactorAt },
+      meta: requestMeta(req),
+    }),
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Registered on every `/practices/:practiceId` route before body validation: the caller must
+ * be an active member. Anything else answers 404 (no existence oracle) and is logged as a
+ * denied attempt — in the practice's own log when it exists.
+ */
+export async function practiceGate(req: FastifyRequest): Promise<void> {
+  const auth = requireFullAuth(req);
+  const practiceId = (req.params as Record<string, string | undefined>).practiceId ?? '';
+  const { db } = req.server.deps;
+  const membership = UUID.test(practiceId)
+    ? await db
+        .selectFrom('memberships')
+        .select(['id', 'roles'])
+        .where('practice_id', '=', practiceId)
+        .where('user_id', '=', auth.userId)
+        .where('active', '=', true)
+        .executeTakeFirst()
+    : undefined;
+  if (!membership) {
+    const exists = UUID.test(practiceId) ? await db.selectFrom('practices').select('id').where('id', '=', practiceId).executeTakeFirst() : undefined;
+    await writeAudit(db, {
+      action: `${req.method} ${req.routeOptions.url ?? req.url}`,
+      outcome: 'denied',
+      practiceId: exists ? practiceId : null,
+      userId: auth.userId,
+      entityType: 'practice',
+      entityId: practiceId.slice(0, 64),
+      dataCategory: 'practice',
+      reason: 'not a member',
+      requestId: req.id,
+      ipAddress: req.ip,
+    });
+    throw AppError.notFound('practice');
+  }
+  req.practice = { practiceId, membershipId: membership.id, roles: membership.roles as Role[] };
+}
+
+function validationFields(err: { validation: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[]; validationContext?: string }): FieldError[] {
+  const context = err.validationContext ?? 'body';
+  const prefix = context === 'querystring' ? 'query' : context;
+  return err.validation.flatMap((v) => {
+    const base = [prefix, ...v.instancePath.split('/').filter(Boolean)].join('.');
+    const keys = v.params.keys;
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      return keys.map((k) => ({ path: `${base}.${String(k)}`, message: 'unknown field' }));
+    }
+    return [{ path: base, message: v.message ?? 'invalid' }];
+  });
+}
+
+/** Installs the one error handler: AppError → its status; validation → 400 with every field. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((req, reply) => {
+    const body: ErrorBody = { error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}`, requestId: req.id } };
+    return reply.status(404).send(body);
+  });
+
+  app.setErrorHandler(async (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    let appError: AppError;
+    if (error instanceof AppError) {
+      appError = error;
+    } else if (hasZodFastifySchemaValidationErrors(error)) {
+      const fields = validationFields(error as never);
+      appError = new AppError('validation_failed', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
+    } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+      appError = new AppError('bad_request', 'the request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
+    } else if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      appError = new AppError('bad_request', 'the request body is empty', [{ path: 'body', message: 'expected a JSON body' }]);
+    } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      appError = new AppError('payload_too_large', 'the request body is too large');
+    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      appError = new AppError('unsupported_media_type', 'send the body as application/json');
+    } else if (error.statusCode === 429) {
+      appError = new AppError('rate_limited', 'too many requests; slow down');
+    } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500 && !isResponseSerializationError(error)) {
+      appError = new AppError('bad_request', error.message);
+    } else {
+      req.log.error({ err: error }, 'unhandled error');
+      appError = new AppError('internal', 'something went wrong on our side; the error was logged');
+    }
+
+    if (req.practice && ['forbidden', 'not_found', 'step_up_required'].includes(appError.code)) {
+      await writeAudit(req.server.deps.db, {
+        action: `${req.method} ${req.routeOptions.url ?? req.url}`,
+        outcome: 'denied',
+        practiceId: req.practice.practiceId,
+        userId: req.auth?.userId ?? null,
+        dataCategory: 'practice',
+        reason: appError.code,
+        requestId: req.id,
+        ipAddress: req.ip,
+      }).catch((e: unknown) => req.log.error({ err: e }, 'could not write denied-access audit entry'));
+    }
+    const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId: req.id } };
+    if (appError.fields) body.error.fields = appError.fields;
+    return reply.status(appError.status).send(body);
+  });
+}

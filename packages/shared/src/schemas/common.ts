@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+export const Uuid = z.uuid();
+export const Email = z.email().max(254).transform((s) => s.trim().toLowerCase());
+export const Name = z.string().trim().min(1).max(200);
+export const ShortText = z.string().trim().max(200);
+/** AGB code: 8 digits (Vektis). */
+export const AgbCode = z.string().regex(/^\d{8}$/, 'AGB code must be 8 digits');
+/** KvK number: 8 digits. */
+export const KvkNumber = z.string().regex(/^\d{8}$/, 'KvK number must be 8 digits');
+export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM (24-hour)');
+export const IsoInstant = z.iso.datetime({ offset: true });
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      requestId: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const Ok = z.object({ ok: z.literal(true) });
+
+export const PracticeParams = z.strictObject({ practiceId: Uuid });
+
+/** A PATCH body must change something. */
+export function nonEmpty<T extends z.ZodType<Record<string, unknown>>>(schema: T) {
+  return schema.refine((o) => Object.values(o).some((v) => v !== undefined), { message: 'give at least one field to change' });
+}
