@@ -23,7 +23,10 @@ const WEB_DIST = path.resolve(here, '../../web/dist');
 /** Builds the HTTP application: security plugins, sessions, module routes, errors, docs, SPA. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger:
+      deps.config.logLevel === 'silent'
+        ? false
+        : { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1_048_576,
     genReqId: () => crypto.randomUUID(),
@@ -70,7 +73,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Calmdesk API', version: '1.0.0', description: 'The back office of mental health care practices. Every practice resource lives under /api/v1/practices/{practiceId}; a practice you are not a member of answers 404.' },
+      info: {
+        title: 'Calmdesk API',
+        version: '1.0.0',
+        description:
+          'The back office of mental health care practices. Every practice resource lives under /api/v1/practices/{practiceId}; a practice you are not a member of answers 404.',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
       security: [{ session: [] }],
     },

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
 
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
-  const where = database.embedded ? `embedded PostgreSQL on port ${database.embedded.port} (${path.join(config.dataDir, 'pgdata')})` : 'DATABASE_URL';
+  const where = database.embedded
+    ? `embedded PostgreSQL on port ${database.embedded.port} (${path.join(config.dataDir, 'pgdata')})`
+    : 'DATABASE_URL';
   console.log(`Calmdesk ready on http://localhost:${config.port} in ${Date.now() - started} ms — database: ${where}`);
   if (seeded) console.log(seeded);
 

@@ -99,6 +99,8 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedCluster
   const log = opts.log ?? (() => undefined);
   const pgdata = path.join(opts.dataDir, 'pgdata');
   fs.mkdirSync(opts.dataDir, { recursive: true });
+  // As root, PostgreSQL runs as the `postgres` account, which must be able to enter the folder.
+  if (process.getuid?.() === 0) fs.chmodSync(opts.dataDir, 0o755);
 
   if (opts.attach) {
     const running = runningPostmaster(pgdata);

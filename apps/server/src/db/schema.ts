@@ -199,10 +199,4 @@ export interface DB {
 }
 
 /** Tables that hold one practice's data; every one carries `practice_id`. */
-export type PracticeTable =
-  | 'memberships'
-  | 'invitations'
-  | 'locations'
-  | 'rooms'
-  | 'services'
-  | 'working_hours';
+export type PracticeTable = 'memberships' | 'invitations' | 'locations' | 'rooms' | 'services' | 'working_hours';

@@ -19,15 +19,7 @@ export interface AuditEvent {
   ipAddress?: string | null;
 }
 
-export type AuditCategory =
-  | 'account'
-  | 'staff'
-  | 'practice'
-  | 'access_log'
-  | 'client'
-  | 'client_contact'
-  | 'clinical'
-  | 'financial';
+export type AuditCategory = 'account' | 'staff' | 'practice' | 'access_log' | 'client' | 'client_contact' | 'clinical' | 'financial';
 
 /**
  * Appends one entry to the access log inside the given transaction (or connection). If it

@@ -37,7 +37,10 @@ export function requireSession(req: FastifyRequest): AuthState {
 export function requireFullAuth(req: FastifyRequest): AuthState {
   const auth = requireSession(req);
   if (auth.stage !== 'complete') {
-    throw new AppError('second_factor_required', auth.totpEnrolled ? 'enter the code from your authenticator app' : 'set up your second factor first');
+    throw new AppError(
+      'second_factor_required',
+      auth.totpEnrolled ? 'enter the code from your authenticator app' : 'set up your second factor first',
+    );
   }
   return auth;
 }
@@ -82,7 +85,9 @@ export async function practiceGate(req: FastifyRequest): Promise<void> {
         .executeTakeFirst()
     : undefined;
   if (!membership) {
-    const exists = UUID.test(practiceId) ? await db.selectFrom('practices').select('id').where('id', '=', practiceId).executeTakeFirst() : undefined;
+    const exists = UUID.test(practiceId)
+      ? await db.selectFrom('practices').select('id').where('id', '=', practiceId).executeTakeFirst()
+      : undefined;
     await writeAudit(db, {
       action: `${req.method} ${req.routeOptions.url ?? req.url}`,
       outcome: 'denied',
@@ -100,7 +105,10 @@ export async function practiceGate(req: FastifyRequest): Promise<void> {
   req.practice = { practiceId, membershipId: membership.id, roles: membership.roles as Role[] };
 }
 
-function validationFields(err: { validation: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[]; validationContext?: string }): FieldError[] {
+function validationFields(err: {
+  validation: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[];
+  validationContext?: string;
+}): FieldError[] {
   const context = err.validationContext ?? 'body';
   const prefix = context === 'querystring' ? 'query' : context;
   return err.validation.flatMap((v) => {
@@ -116,7 +124,9 @@ function validationFields(err: { validation: { instancePath: string; message?: s
 /** Installs the one error handler: AppError → its status; validation → 400 with every field. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
-    const body: ErrorBody = { error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}`, requestId: req.id } };
+    const body: ErrorBody = {
+      error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}`, requestId: req.id },
+    };
     return reply.status(404).send(body);
   });
 
@@ -125,7 +135,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof AppError) {
       appError = error;
     } else if (hasZodFastifySchemaValidationErrors(error)) {
-      const fields = validationFields(error as never);
+      const fields = validationFields(error);
       appError = new AppError('validation_failed', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
     } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
       appError = new AppError('bad_request', 'the request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);

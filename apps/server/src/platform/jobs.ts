@@ -44,7 +44,7 @@ export async function enqueue(db: Kysely<DB>, queue: QueueName, data: Record<str
   const adapter = {
     executeSql: async (text: string, values: unknown[]) => {
       const res = await db.executeQuery(CompiledQuery.raw(text, values));
-      return { rows: res.rows as unknown[] };
+      return { rows: res.rows };
     },
   };
   await sendWith(adapter, queue, data);

@@ -25,7 +25,7 @@ export function scoped(ctx: PracticeCtx) {
     },
     insertInto<T extends PracticeTable>(table: T, values: Omit<Insertable<DB[T]>, 'practice_id'>[]) {
       const rows = values.map((v) => ({ ...v, practice_id: ctx.practiceId })) as Insertable<DB[T]>[];
-      return ctx.tx.insertInto(table).values(rows as never);
+      return ctx.tx.insertInto(table).values(rows);
     },
     /** One access-log entry for this request, in its transaction. */
     audit(event: Omit<AuditEvent, 'practiceId' | 'userId' | 'requestId' | 'ipAddress'>) {
@@ -52,6 +52,9 @@ export function requireStepUp(ctx: PracticeCtx): void {
   const at = ctx.actor.secondFactorAt;
   const limit = ctx.deps.config.session.stepUpMinutes * 60_000;
   if (!at || Date.now() - at.getTime() > limit) {
-    throw new AppError('step_up_required', `confirm your second factor (within ${ctx.deps.config.session.stepUpMinutes} minutes) to do this`);
+    throw new AppError(
+      'step_up_required',
+      `confirm your second factor (within ${ctx.deps.config.session.stepUpMinutes} minutes) to do this`,
+    );
   }
 }

@@ -17,7 +17,17 @@ interface DemoPerson {
   agb?: string;
 }
 
-const PRACTICES: { name: string; legalName: string; city: string; street: string; postalCode: string; agb: string; kvk: string; iban: string; people: DemoPerson[] }[] = [
+const PRACTICES: {
+  name: string;
+  legalName: string;
+  city: string;
+  street: string;
+  postalCode: string;
+  agb: string;
+  kvk: string;
+  iban: string;
+  people: DemoPerson[];
+}[] = [
   {
     name: 'Praktijk De Linde (demo)',
     legalName: 'Praktijk De Linde B.V. (fictief)',
@@ -44,7 +54,13 @@ const PRACTICES: { name: string; legalName: string; city: string; street: string
     kvk: '90000002',
     iban: 'NL20INGB0001234567',
     people: [
-      { email: 'maarten@zeezicht.example', name: 'Maarten Zeeman', roles: ['owner', 'clinician'], profession: 'clinical_psychologist', agb: '94200001' },
+      {
+        email: 'maarten@zeezicht.example',
+        name: 'Maarten Zeeman',
+        roles: ['owner', 'clinician'],
+        profession: 'clinical_psychologist',
+        agb: '94200001',
+      },
       { email: 'lotte@zeezicht.example', name: 'Lotte Janssen', roles: ['clinician'], profession: 'gz_psychologist', agb: '94200002' },
     ],
   },
@@ -53,8 +69,20 @@ const PRACTICES: { name: string; legalName: string; city: string; street: string
 async function ensureUser(tx: Tx, email: string, name: string, passwordHash: string): Promise<string> {
   const existing = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
   if (existing) return existing.id;
-  const row = await tx.insertInto('users').values({ email, name, password_hash: passwordHash, locale: 'nl' }).returning('id').executeTakeFirstOrThrow();
-  await writeAudit(tx, { action: 'account.create', practiceId: null, userId: null, entityType: 'user', entityId: row.id, dataCategory: 'account', reason: 'demo seed' });
+  const row = await tx
+    .insertInto('users')
+    .values({ email, name, password_hash: passwordHash, locale: 'nl' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await writeAudit(tx, {
+    action: 'account.create',
+    practiceId: null,
+    userId: null,
+    entityType: 'user',
+    entityId: row.id,
+    dataCategory: 'account',
+    reason: 'demo seed',
+  });
   return row.id;
 }
 
@@ -75,43 +103,130 @@ export async function seedDemo(deps: AppDeps, opts: { onlyIfEmpty: boolean }): P
       const [owner, ...others] = p.people;
       if (!owner) continue;
       const ownerId = await ensureUser(tx, owner.email, owner.name, passwordHash);
-      const practice = await createPractice(tx, ownerId, { name: p.name, legalName: p.legalName, timeZone: 'Europe/Amsterdam', locale: 'nl' }, { requestId: null, ip: null });
+      const practice = await createPractice(
+        tx,
+        ownerId,
+        { name: p.name, legalName: p.legalName, timeZone: 'Europe/Amsterdam', locale: 'nl' },
+        { requestId: null, ip: null },
+      );
       await tx
         .updateTable('practices')
-        .set({ agb_code: p.agb, kvk_number: p.kvk, iban: p.iban, address: JSON.stringify({ street: p.street, postalCode: p.postalCode, city: p.city, country: 'NL' }) })
+        .set({
+          agb_code: p.agb,
+          kvk_number: p.kvk,
+          iban: p.iban,
+          address: JSON.stringify({ street: p.street, postalCode: p.postalCode, city: p.city, country: 'NL' }),
+        })
         .where('id', '=', practice.id)
         .execute();
-      await tx.updateTable('memberships').set({ roles: owner.roles, profession: owner.profession ?? null, agb_code: owner.agb ?? null }).where('practice_id', '=', practice.id).where('user_id', '=', ownerId).execute();
+      await tx
+        .updateTable('memberships')
+        .set({ roles: owner.roles, profession: owner.profession ?? null, agb_code: owner.agb ?? null })
+        .where('practice_id', '=', practice.id)
+        .where('user_id', '=', ownerId)
+        .execute();
       for (const person of others) {
         const userId = await ensureUser(tx, person.email, person.name, passwordHash);
-        await tx.insertInto('memberships').values({ practice_id: practice.id, user_id: userId, roles: person.roles, profession: person.profession ?? null, agb_code: person.agb ?? null }).execute();
+        await tx
+          .insertInto('memberships')
+          .values({
+            practice_id: practice.id,
+            user_id: userId,
+            roles: person.roles,
+            profession: person.profession ?? null,
+            agb_code: person.agb ?? null,
+          })
+          .execute();
       }
-      await tx.insertInto('memberships').values({ practice_id: practice.id, user_id: backOfficeId, roles: ['back_office'] }).execute();
+      await tx
+        .insertInto('memberships')
+        .values({ practice_id: practice.id, user_id: backOfficeId, roles: ['back_office'] })
+        .execute();
 
       const location = await tx
         .insertInto('locations')
-        .values({ practice_id: practice.id, name: `${p.city} — ${p.street}`, address: JSON.stringify({ street: p.street, postalCode: p.postalCode, city: p.city, country: 'NL' }) })
+        .values({
+          practice_id: practice.id,
+          name: `${p.city} — ${p.street}`,
+          address: JSON.stringify({ street: p.street, postalCode: p.postalCode, city: p.city, country: 'NL' }),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await tx.insertInto('rooms').values(['Kamer 1', 'Kamer 2', 'Groepsruimte'].map((name) => ({ practice_id: practice.id, location_id: location.id, name }))).execute();
+      await tx
+        .insertInto('rooms')
+        .values(['Kamer 1', 'Kamer 2', 'Groepsruimte'].map((name) => ({ practice_id: practice.id, location_id: location.id, name })))
+        .execute();
       await tx
         .insertInto('services')
         .values([
-          { practice_id: practice.id, name: 'Intake', default_duration_minutes: 60, allowed_modes: ['in_person', 'video'], billing_code: null },
-          { practice_id: practice.id, name: 'Behandeling 45 min', default_duration_minutes: 45, allowed_modes: ['in_person', 'video', 'phone'], billing_code: null },
-          { practice_id: practice.id, name: 'Behandeling 60 min', default_duration_minutes: 60, allowed_modes: ['in_person', 'video'], billing_code: null },
-          { practice_id: practice.id, name: 'Groepssessie', default_duration_minutes: 90, allowed_modes: ['in_person'], billing_code: null },
-          { practice_id: practice.id, name: 'Chatconsult (asynchroon)', default_duration_minutes: 15, allowed_modes: ['async'], billing_code: null },
+          {
+            practice_id: practice.id,
+            name: 'Intake',
+            default_duration_minutes: 60,
+            allowed_modes: ['in_person', 'video'],
+            billing_code: null,
+          },
+          {
+            practice_id: practice.id,
+            name: 'Behandeling 45 min',
+            default_duration_minutes: 45,
+            allowed_modes: ['in_person', 'video', 'phone'],
+            billing_code: null,
+          },
+          {
+            practice_id: practice.id,
+            name: 'Behandeling 60 min',
+            default_duration_minutes: 60,
+            allowed_modes: ['in_person', 'video'],
+            billing_code: null,
+          },
+          {
+            practice_id: practice.id,
+            name: 'Groepssessie',
+            default_duration_minutes: 90,
+            allowed_modes: ['in_person'],
+            billing_code: null,
+          },
+          {
+            practice_id: practice.id,
+            name: 'Chatconsult (asynchroon)',
+            default_duration_minutes: 15,
+            allowed_modes: ['async'],
+            billing_code: null,
+          },
         ])
         .execute();
-      const clinicians = await tx.selectFrom('memberships').select('id').where('practice_id', '=', practice.id).where(sql<boolean>`roles @> ARRAY['clinician']`).execute();
+      const clinicians = await tx
+        .selectFrom('memberships')
+        .select('id')
+        .where('practice_id', '=', practice.id)
+        .where(sql<boolean>`roles @> ARRAY['clinician']`)
+        .execute();
       for (const c of clinicians) {
         await tx
           .insertInto('working_hours')
-          .values([1, 2, 3, 4].flatMap((weekday) => [
-            { practice_id: practice.id, membership_id: c.id, weekday, start_time: '09:00', end_time: '12:30', location_id: location.id, modes: ['in_person', 'video', 'phone'] },
-            { practice_id: practice.id, membership_id: c.id, weekday, start_time: '13:30', end_time: '17:00', location_id: null, modes: ['video', 'phone', 'async'] },
-          ]))
+          .values(
+            [1, 2, 3, 4].flatMap((weekday) => [
+              {
+                practice_id: practice.id,
+                membership_id: c.id,
+                weekday,
+                start_time: '09:00',
+                end_time: '12:30',
+                location_id: location.id,
+                modes: ['in_person', 'video', 'phone'],
+              },
+              {
+                practice_id: practice.id,
+                membership_id: c.id,
+                weekday,
+                start_time: '13:30',
+                end_time: '17:00',
+                location_id: null,
+                modes: ['video', 'phone', 'async'],
+              },
+            ]),
+          )
           .execute();
       }
     }

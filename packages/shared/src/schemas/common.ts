@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 export const Uuid = z.uuid();
-export const Email = z.email().max(254).transform((s) => s.trim().toLowerCase());
+export const Email = z
+  .email()
+  .max(254)
+  .transform((s) => s.trim().toLowerCase());
 export const Name = z.string().trim().min(1).max(200);
 export const ShortText = z.string().trim().max(200);
 /** AGB code: 8 digits (Vektis). */

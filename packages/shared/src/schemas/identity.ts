@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../roles.ts';
 import { Email, Name, Uuid } from './common.ts';
 
-export const Password = z
-  .string()
-  .min(12, 'password must be at least 12 characters')
-  .max(256, 'password must be at most 256 characters');
+export const Password = z.string().min(12, 'password must be at least 12 characters').max(256, 'password must be at most 256 characters');
 
 export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(256) });
 export const LoginStage = z.enum(['totp_required', 'totp_enrolment_required', 'complete']);

@@ -51,7 +51,10 @@ export const PracticeUpdateBody = z.strictObject({
   vatStatus: z.enum(['exempt', 'liable', 'mixed']).optional(),
   timeZone: TimeZone.optional(),
   locale: z.enum(['en', 'nl']).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code').optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code')
+    .optional(),
 });
 
 export const Location = z.object({
@@ -87,17 +90,19 @@ export const StaffMember = z.object({
   active: z.boolean(),
 });
 export const StaffList = z.object({ items: z.array(StaffMember) });
-export const StaffPatch = nonEmpty(z.strictObject({
-  roles: z.array(z.enum(ROLES)).min(1).max(4).optional(),
-  agbCode: AgbCode.nullable().optional(),
-  bigNumber: z
-    .string()
-    .regex(/^\d{11}$/, 'BIG number must be 11 digits')
-    .nullable()
-    .optional(),
-  profession: z.enum(PROFESSIONS).nullable().optional(),
-  active: z.boolean().optional(),
-}));
+export const StaffPatch = nonEmpty(
+  z.strictObject({
+    roles: z.array(z.enum(ROLES)).min(1).max(4).optional(),
+    agbCode: AgbCode.nullable().optional(),
+    bigNumber: z
+      .string()
+      .regex(/^\d{11}$/, 'BIG number must be 11 digits')
+      .nullable()
+      .optional(),
+    profession: z.enum(PROFESSIONS).nullable().optional(),
+    active: z.boolean().optional(),
+  }),
+);
 export const StaffParams = z.strictObject({ practiceId: Uuid, membershipId: Uuid });
 
 export const Service = z.object({

@@ -12,9 +12,22 @@ export async function readAuditLog(ctx: PracticeCtx, q: z.infer<typeof AuditQuer
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.user_id')
     .select([
-      'audit_log.seq', 'audit_log.at', 'audit_log.action', 'audit_log.outcome', 'audit_log.user_id', 'users.name as user_name',
-      'audit_log.on_behalf_of', 'audit_log.entity_type', 'audit_log.entity_id', 'audit_log.client_id', 'audit_log.data_category',
-      'audit_log.legal_basis', 'audit_log.break_glass', 'audit_log.reason', 'audit_log.request_id', 'audit_log.ip_address',
+      'audit_log.seq',
+      'audit_log.at',
+      'audit_log.action',
+      'audit_log.outcome',
+      'audit_log.user_id',
+      'users.name as user_name',
+      'audit_log.on_behalf_of',
+      'audit_log.entity_type',
+      'audit_log.entity_id',
+      'audit_log.client_id',
+      'audit_log.data_category',
+      'audit_log.legal_basis',
+      'audit_log.break_glass',
+      'audit_log.reason',
+      'audit_log.request_id',
+      'audit_log.ip_address',
     ])
     .where('audit_log.chain_id', '=', ctx.practiceId)
     .orderBy('audit_log.seq', 'desc')
@@ -25,13 +38,32 @@ export async function readAuditLog(ctx: PracticeCtx, q: z.infer<typeof AuditQuer
   if (q.to) query = query.where('audit_log.at', '<', new Date(q.to));
   if (q.beforeSeq) query = query.where('audit_log.seq', '<', String(q.beforeSeq));
   const rows = await query.execute();
-  await scoped(ctx).audit({ action: 'audit_log.read', entityType: 'audit_log', clientId: q.clientId ?? null, dataCategory: 'access_log', reason: JSON.stringify({ userId: q.userId, clientId: q.clientId, from: q.from, to: q.to }) });
+  await scoped(ctx).audit({
+    action: 'audit_log.read',
+    entityType: 'audit_log',
+    clientId: q.clientId ?? null,
+    dataCategory: 'access_log',
+    reason: JSON.stringify({ userId: q.userId, clientId: q.clientId, from: q.from, to: q.to }),
+  });
   const page = rows.slice(0, q.limit);
   return {
     items: page.map((r) => ({
-      seq: Number(r.seq), at: r.at.toISOString(), action: r.action, outcome: r.outcome, userId: r.user_id, userName: r.user_name,
-      onBehalfOf: r.on_behalf_of, entityType: r.entity_type, entityId: r.entity_id, clientId: r.client_id, dataCategory: r.data_category,
-      legalBasis: r.legal_basis, breakGlass: r.break_glass, reason: r.reason, requestId: r.request_id, ipAddress: r.ip_address,
+      seq: Number(r.seq),
+      at: r.at.toISOString(),
+      action: r.action,
+      outcome: r.outcome,
+      userId: r.user_id,
+      userName: r.user_name,
+      onBehalfOf: r.on_behalf_of,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      clientId: r.client_id,
+      dataCategory: r.data_category,
+      legalBasis: r.legal_basis,
+      breakGlass: r.break_glass,
+      reason: r.reason,
+      requestId: r.request_id,
+      ipAddress: r.ip_address,
     })),
     nextBeforeSeq: rows.length > q.limit ? Number(page[page.length - 1]?.seq) : null,
   };
@@ -42,6 +74,11 @@ export async function verifyPracticeLog(ctx: PracticeCtx) {
   requireRole(ctx, 'owner');
   requireStepUp(ctx);
   const report = await verifyChain(ctx.tx, ctx.practiceId);
-  await scoped(ctx).audit({ action: 'audit_log.verify', entityType: 'audit_log', dataCategory: 'access_log', reason: report.intact ? 'intact' : `broken at ${report.firstBrokenSeq}` });
+  await scoped(ctx).audit({
+    action: 'audit_log.verify',
+    entityType: 'audit_log',
+    dataCategory: 'access_log',
+    reason: report.intact ? 'intact' : `broken at ${report.firstBrokenSeq}`,
+  });
   return { intact: report.intact, checked: report.checked, firstBrokenSeq: report.firstBrokenSeq };
 }

@@ -7,10 +7,29 @@ import { readAuditLog, verifyPracticeLog } from './read-log.ts';
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('preValidation', practiceGate);
   const tags = ['access log'];
-  app.get('/audit-log', { schema: { tags, summary: 'Read the access log (owner, recent 2FA)', params: PracticeParams, querystring: AuditQuery, response: withErrors({ 200: AuditPage }) } }, (req) =>
-    inPractice(req, (ctx) => readAuditLog(ctx, req.query)),
+  app.get(
+    '/audit-log',
+    {
+      schema: {
+        tags,
+        summary: 'Read the access log (owner, recent 2FA)',
+        params: PracticeParams,
+        querystring: AuditQuery,
+        response: withErrors({ 200: AuditPage }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => readAuditLog(ctx, req.query)),
   );
-  app.post('/audit-log/verify', { schema: { tags, summary: 'Verify the hash chain of the access log (owner, recent 2FA)', params: PracticeParams, response: withErrors({ 200: AuditVerifyResult }) } }, (req) =>
-    inPractice(req, verifyPracticeLog),
+  app.post(
+    '/audit-log/verify',
+    {
+      schema: {
+        tags,
+        summary: 'Verify the hash chain of the access log (owner, recent 2FA)',
+        params: PracticeParams,
+        response: withErrors({ 200: AuditVerifyResult }),
+      },
+    },
+    (req) => inPractice(req, verifyPracticeLog),
   );
 };

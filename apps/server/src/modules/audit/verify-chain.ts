@@ -35,7 +35,11 @@ export async function verifyChain(db: Kysely<DB>, practiceId: string | null): Pr
       checked += 1;
     }
   }
-  const head = await db.selectFrom('audit_chain_heads').select(['last_seq', 'last_hash']).where('chain_id', '=', chainId).executeTakeFirst();
+  const head = await db
+    .selectFrom('audit_chain_heads')
+    .select(['last_seq', 'last_hash'])
+    .where('chain_id', '=', chainId)
+    .executeTakeFirst();
   if (head && (Number(head.last_seq) !== checked || !head.last_hash.equals(prevHash))) {
     // Entries were removed from the end (or the head was altered).
     return { intact: false, checked, firstBrokenSeq: checked + 1, chainId };

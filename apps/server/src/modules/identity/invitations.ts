@@ -10,7 +10,14 @@ import type { AuthState } from './session-store.ts';
 
 const INVITATION_VALID_DAYS = 7;
 
-function presentInvitation(r: { id: string; email: string; roles: string[]; created_at: Date; expires_at: Date; accepted_at: Date | null }) {
+function presentInvitation(r: {
+  id: string;
+  email: string;
+  roles: string[];
+  created_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+}) {
   return {
     id: r.id,
     email: r.email,
@@ -46,7 +53,11 @@ export async function createInvitation(ctx: PracticeCtx, input: { email: string;
     ])
     .returning(['id', 'email', 'roles', 'created_at', 'expires_at', 'accepted_at'])
     .executeTakeFirstOrThrow();
-  const practice = await ctx.tx.selectFrom('practices').select(['name', 'locale']).where('id', '=', ctx.practiceId).executeTakeFirstOrThrow();
+  const practice = await ctx.tx
+    .selectFrom('practices')
+    .select(['name', 'locale'])
+    .where('id', '=', ctx.practiceId)
+    .executeTakeFirstOrThrow();
   const link = `${ctx.deps.config.publicUrl}/invitation?token=${token}`;
   const nl = practice.locale === 'nl';
   await enqueueEmail(ctx.tx, ctx.deps.config, {
@@ -77,11 +88,21 @@ async function openInvitation(deps: AppDeps, token: string) {
   const inv = await deps.db
     .selectFrom('invitations')
     .innerJoin('practices', 'practices.id', 'invitations.practice_id')
-    .select(['invitations.id', 'invitations.practice_id', 'invitations.email', 'invitations.roles', 'invitations.expires_at', 'invitations.accepted_at', 'practices.name as practice_name'])
+    .select([
+      'invitations.id',
+      'invitations.practice_id',
+      'invitations.email',
+      'invitations.roles',
+      'invitations.expires_at',
+      'invitations.accepted_at',
+      'practices.name as practice_name',
+    ])
     .where('invitations.token_hash', '=', hashToken(token))
     .executeTakeFirst();
-  if (!inv || inv.accepted_at) throw AppError.field('params.token', 'this invitation link is not valid or was already used', 'token_invalid');
-  if (inv.expires_at.getTime() < Date.now()) throw new AppError('invitation_expired', 'this invitation has expired; ask the practice for a new one');
+  if (!inv || inv.accepted_at)
+    throw AppError.field('params.token', 'this invitation link is not valid or was already used', 'token_invalid');
+  if (inv.expires_at.getTime() < Date.now())
+    throw new AppError('invitation_expired', 'this invitation has expired; ask the practice for a new one');
   return inv;
 }
 
@@ -97,7 +118,13 @@ export async function previewInvitation(deps: AppDeps, token: string) {
  * a person with an account must be signed in as that account. Throws `token_invalid`,
  * `invitation_expired`, `unauthenticated` or `validation_failed`.
  */
-export async function acceptInvitation(deps: AppDeps, token: string, input: { name?: string; password?: string }, auth: AuthState | null, meta: RequestMeta) {
+export async function acceptInvitation(
+  deps: AppDeps,
+  token: string,
+  input: { name?: string; password?: string },
+  auth: AuthState | null,
+  meta: RequestMeta,
+) {
   await deps.db.transaction().execute(async (tx) => {
     const inv = await openInvitation(deps, token);
     const locked = await tx.selectFrom('invitations').select('accepted_at').where('id', '=', inv.id).forUpdate().executeTakeFirstOrThrow();
@@ -129,6 +156,15 @@ export async function acceptInvitation(deps: AppDeps, token: string, input: { na
       .returning('id')
       .executeTakeFirstOrThrow();
     await tx.updateTable('invitations').set({ accepted_at: new Date() }).where('id', '=', inv.id).execute();
-    await writeAudit(tx, { action: 'staff.invitation_accepted', practiceId: inv.practice_id, userId, entityType: 'membership', entityId: membership.id, dataCategory: 'staff', requestId: meta.requestId, ipAddress: meta.ip });
+    await writeAudit(tx, {
+      action: 'staff.invitation_accepted',
+      practiceId: inv.practice_id,
+      userId,
+      entityType: 'membership',
+      entityId: membership.id,
+      dataCategory: 'staff',
+      requestId: meta.requestId,
+      ipAddress: meta.ip,
+    });
   });
 }

@@ -25,23 +25,54 @@ export async function login(deps: AppDeps, input: LoginInput, meta: RequestMeta,
     throw lockedOut(deps);
   }
 
-  const user = await db.selectFrom('users').select(['id', 'password_hash', 'totp_enrolled_at', 'disabled_at']).where('email', '=', input.email).executeTakeFirst();
-  const ok = user && !user.disabled_at ? await verifyPassword(user.password_hash, input.password) : (await verifyAgainstDummy(input.password), false);
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'totp_enrolled_at', 'disabled_at'])
+    .where('email', '=', input.email)
+    .executeTakeFirst();
+  const ok =
+    user && !user.disabled_at
+      ? await verifyPassword(user.password_hash, input.password)
+      : (await verifyAgainstDummy(input.password), false);
 
-  return db.transaction().execute(async (tx) => {
-    await tx.insertInto('login_attempts').values({ email: input.email, ip_address: ip, success: ok }).execute();
-    if (!ok || !user) {
-      await writeAudit(tx, { action: 'auth.login', outcome: 'denied', practiceId: null, userId: user?.id ?? null, dataCategory: 'account', requestId: meta.requestId, ipAddress: meta.ip });
-      return { ok: false as const };
-    }
-    if (previousSessionId) await revokeSession(tx, previousSessionId);
-    const session = await createSession(tx, deps, user.id, meta);
-    await writeAudit(tx, { action: 'auth.login', practiceId: null, userId: user.id, entityType: 'session', entityId: session.sessionId, dataCategory: 'account', requestId: meta.requestId, ipAddress: meta.ip });
-    return { ok: true as const, session, stage: user.totp_enrolled_at ? ('totp_required' as const) : ('totp_enrolment_required' as const) };
-  }).then((r) => {
-    if (!r.ok) throw new AppError('invalid_credentials', GENERIC);
-    return r;
-  });
+  return db
+    .transaction()
+    .execute(async (tx) => {
+      await tx.insertInto('login_attempts').values({ email: input.email, ip_address: ip, success: ok }).execute();
+      if (!ok || !user) {
+        await writeAudit(tx, {
+          action: 'auth.login',
+          outcome: 'denied',
+          practiceId: null,
+          userId: user?.id ?? null,
+          dataCategory: 'account',
+          requestId: meta.requestId,
+          ipAddress: meta.ip,
+        });
+        return { ok: false as const };
+      }
+      if (previousSessionId) await revokeSession(tx, previousSessionId);
+      const session = await createSession(tx, deps, user.id, meta);
+      await writeAudit(tx, {
+        action: 'auth.login',
+        practiceId: null,
+        userId: user.id,
+        entityType: 'session',
+        entityId: session.sessionId,
+        dataCategory: 'account',
+        requestId: meta.requestId,
+        ipAddress: meta.ip,
+      });
+      return {
+        ok: true as const,
+        session,
+        stage: user.totp_enrolled_at ? ('totp_required' as const) : ('totp_enrolment_required' as const),
+      };
+    })
+    .then((r) => {
+      if (!r.ok) throw new AppError('invalid_credentials', GENERIC);
+      return r;
+    });
 }
 
 /** True when the account or the address has too many recent failures (login and 2FA alike). */
@@ -66,7 +97,9 @@ export async function isLockedOut(deps: AppDeps, email: string, ip: string): Pro
         .as('by_address'),
     ])
     .executeTakeFirstOrThrow();
-  return Number(failures.by_account) >= config.login.maxFailuresPerAccount || Number(failures.by_address) >= config.login.maxFailuresPerAddress;
+  return (
+    Number(failures.by_account) >= config.login.maxFailuresPerAccount || Number(failures.by_address) >= config.login.maxFailuresPerAddress
+  );
 }
 
 export function lockedOut(deps: AppDeps): AppError {

@@ -4,7 +4,11 @@ import type { AuthState } from './session-store.ts';
 
 /** The signed-in account with its practices (active memberships only). */
 export async function getMe(db: Db, auth: AuthState) {
-  const user = await db.selectFrom('users').select(['id', 'email', 'name', 'locale']).where('id', '=', auth.userId).executeTakeFirstOrThrow();
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'locale'])
+    .where('id', '=', auth.userId)
+    .executeTakeFirstOrThrow();
   const memberships =
     auth.stage === 'complete'
       ? await db
@@ -22,9 +26,19 @@ export async function getMe(db: Db, auth: AuthState) {
     name: user.name,
     locale: user.locale,
     totpEnrolled: auth.totpEnrolled,
-    stage: auth.stage === 'complete' ? ('complete' as const) : auth.totpEnrolled ? ('totp_required' as const) : ('totp_enrolment_required' as const),
+    stage:
+      auth.stage === 'complete'
+        ? ('complete' as const)
+        : auth.totpEnrolled
+          ? ('totp_required' as const)
+          : ('totp_enrolment_required' as const),
     secondFactorAt: auth.secondFactorAt?.toISOString() ?? null,
-    memberships: memberships.map((m) => ({ membershipId: m.id, practiceId: m.practice_id, practiceName: m.name, roles: m.roles as Role[] })),
+    memberships: memberships.map((m) => ({
+      membershipId: m.id,
+      practiceId: m.practice_id,
+      practiceName: m.name,
+      roles: m.roles as Role[],
+    })),
   };
 }
 

@@ -10,7 +10,12 @@ const RESET_VALID_MINUTES = 60;
 /** Sends a reset link when the account exists; answers the same either way. */
 export async function requestPasswordReset(deps: AppDeps, email: string, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const user = await tx.selectFrom('users').select(['id', 'locale']).where('email', '=', email).where('disabled_at', 'is', null).executeTakeFirst();
+    const user = await tx
+      .selectFrom('users')
+      .select(['id', 'locale'])
+      .where('email', '=', email)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst();
     if (!user) return;
     const token = newToken();
     await tx
@@ -26,7 +31,14 @@ export async function requestPasswordReset(deps: AppDeps, email: string, meta: R
         ? `Iemand (hopelijk u) vroeg een nieuw wachtwoord aan.\n\nStel het in via deze link (${RESET_VALID_MINUTES} minuten geldig):\n${link}\n\nVroeg u dit niet aan? Dan kunt u dit bericht negeren.`
         : `Someone (hopefully you) asked to reset your password.\n\nSet a new one with this link (valid for ${RESET_VALID_MINUTES} minutes):\n${link}\n\nDid not ask for this? Ignore this message.`,
     });
-    await writeAudit(tx, { action: 'auth.password_reset_requested', practiceId: null, userId: user.id, dataCategory: 'account', requestId: meta.requestId, ipAddress: meta.ip });
+    await writeAudit(tx, {
+      action: 'auth.password_reset_requested',
+      practiceId: null,
+      userId: user.id,
+      dataCategory: 'account',
+      requestId: meta.requestId,
+      ipAddress: meta.ip,
+    });
   });
 }
 
@@ -47,9 +59,25 @@ export async function confirmPasswordReset(deps: AppDeps, token: string, passwor
       throw AppError.field('body.token', 'this link is not valid or has expired; ask for a new one', 'token_invalid');
     }
     checkPasswordPolicy(password, reset.email);
-    await tx.updateTable('users').set({ password_hash: await hashPassword(password), updated_at: new Date() }).where('id', '=', reset.user_id).execute();
+    await tx
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(password), updated_at: new Date() })
+      .where('id', '=', reset.user_id)
+      .execute();
     await tx.updateTable('password_resets').set({ used_at: new Date() }).where('id', '=', reset.id).execute();
-    await tx.updateTable('sessions').set({ revoked_at: new Date() }).where('user_id', '=', reset.user_id).where('revoked_at', 'is', null).execute();
-    await writeAudit(tx, { action: 'auth.password_reset', practiceId: null, userId: reset.user_id, dataCategory: 'account', requestId: meta.requestId, ipAddress: meta.ip });
+    await tx
+      .updateTable('sessions')
+      .set({ revoked_at: new Date() })
+      .where('user_id', '=', reset.user_id)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await writeAudit(tx, {
+      action: 'auth.password_reset',
+      practiceId: null,
+      userId: reset.user_id,
+      dataCategory: 'account',
+      requestId: meta.requestId,
+      ipAddress: meta.ip,
+    });
   });
 }

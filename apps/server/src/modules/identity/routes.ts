@@ -37,79 +37,174 @@ function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: strin
 export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['identity'];
 
-  app.post('/auth/login', { schema: { tags, summary: 'Sign in with e-mail and password', body: LoginBody, response: withErrors({ 200: LoginResponse }) } }, async (req, reply) => {
-    const result = await login(app.deps, req.body, requestMeta(req), req.auth?.sessionId ?? null);
-    setSessionCookie(req, reply, result.session.token, app.deps.config.session.absoluteHours * 3600);
-    return { stage: result.stage };
-  });
+  app.post(
+    '/auth/login',
+    { schema: { tags, summary: 'Sign in with e-mail and password', body: LoginBody, response: withErrors({ 200: LoginResponse }) } },
+    async (req, reply) => {
+      const result = await login(app.deps, req.body, requestMeta(req), req.auth?.sessionId ?? null);
+      setSessionCookie(req, reply, result.session.token, app.deps.config.session.absoluteHours * 3600);
+      return { stage: result.stage };
+    },
+  );
 
-  app.post('/auth/totp/enrolment', { schema: { tags, summary: 'Start setting up the authenticator app (QR code and key)', response: withErrors({ 200: TotpEnrolment }) } }, async (req) => {
-    return startTotpEnrolment(app.deps, requireSession(req));
-  });
+  app.post(
+    '/auth/totp/enrolment',
+    { schema: { tags, summary: 'Start setting up the authenticator app (QR code and key)', response: withErrors({ 200: TotpEnrolment }) } },
+    async (req) => {
+      return startTotpEnrolment(app.deps, requireSession(req));
+    },
+  );
 
-  app.post('/auth/totp/enrolment/confirm', { schema: { tags, summary: 'Finish setting up with a first code', body: TotpCodeBody, response: withErrors({ 200: Ok }) } }, async (req) => {
-    await confirmTotpEnrolment(app.deps, requireSession(req), req.body.code, requestMeta(req));
-    return { ok: true as const };
-  });
+  app.post(
+    '/auth/totp/enrolment/confirm',
+    { schema: { tags, summary: 'Finish setting up with a first code', body: TotpCodeBody, response: withErrors({ 200: Ok }) } },
+    async (req) => {
+      await confirmTotpEnrolment(app.deps, requireSession(req), req.body.code, requestMeta(req));
+      return { ok: true as const };
+    },
+  );
 
-  app.post('/auth/totp/verify', { schema: { tags, summary: 'Enter a code: completes sign-in or confirms a sensitive action', body: TotpCodeBody, response: withErrors({ 200: Ok }) } }, async (req) => {
-    await verifySecondFactor(app.deps, requireSession(req), req.body.code, requestMeta(req));
-    return { ok: true as const };
-  });
+  app.post(
+    '/auth/totp/verify',
+    {
+      schema: {
+        tags,
+        summary: 'Enter a code: completes sign-in or confirms a sensitive action',
+        body: TotpCodeBody,
+        response: withErrors({ 200: Ok }),
+      },
+    },
+    async (req) => {
+      await verifySecondFactor(app.deps, requireSession(req), req.body.code, requestMeta(req));
+      return { ok: true as const };
+    },
+  );
 
-  app.post('/auth/logout', { schema: { tags, summary: 'Sign out (the cookie stops working)', response: withErrors({ 200: Ok }) } }, async (req, reply) => {
-    const auth = requireSession(req);
-    await app.deps.db.transaction().execute(async (tx) => {
-      await revokeSession(tx, auth.sessionId);
-      await writeAudit(tx, { action: 'auth.logout', practiceId: null, userId: auth.userId, dataCategory: 'account', requestId: req.id, ipAddress: req.ip });
-    });
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true as const };
-  });
+  app.post(
+    '/auth/logout',
+    { schema: { tags, summary: 'Sign out (the cookie stops working)', response: withErrors({ 200: Ok }) } },
+    async (req, reply) => {
+      const auth = requireSession(req);
+      await app.deps.db.transaction().execute(async (tx) => {
+        await revokeSession(tx, auth.sessionId);
+        await writeAudit(tx, {
+          action: 'auth.logout',
+          practiceId: null,
+          userId: auth.userId,
+          dataCategory: 'account',
+          requestId: req.id,
+          ipAddress: req.ip,
+        });
+      });
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
 
-  app.post('/auth/password-reset', { schema: { tags, summary: 'Ask for a password-reset link by e-mail', body: PasswordResetRequestBody, response: withErrors({ 202: Ok }) } }, async (req, reply) => {
-    await requestPasswordReset(app.deps, req.body.email, requestMeta(req));
-    return reply.status(202).send({ ok: true as const });
-  });
+  app.post(
+    '/auth/password-reset',
+    {
+      schema: {
+        tags,
+        summary: 'Ask for a password-reset link by e-mail',
+        body: PasswordResetRequestBody,
+        response: withErrors({ 202: Ok }),
+      },
+    },
+    async (req, reply) => {
+      await requestPasswordReset(app.deps, req.body.email, requestMeta(req));
+      return reply.status(202).send({ ok: true as const });
+    },
+  );
 
-  app.post('/auth/password-reset/confirm', { schema: { tags, summary: 'Set a new password with the e-mailed token', body: PasswordResetConfirmBody, response: withErrors({ 200: Ok }) } }, async (req) => {
-    await confirmPasswordReset(app.deps, req.body.token, req.body.password, requestMeta(req));
-    return { ok: true as const };
-  });
+  app.post(
+    '/auth/password-reset/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Set a new password with the e-mailed token',
+        body: PasswordResetConfirmBody,
+        response: withErrors({ 200: Ok }),
+      },
+    },
+    async (req) => {
+      await confirmPasswordReset(app.deps, req.body.token, req.body.password, requestMeta(req));
+      return { ok: true as const };
+    },
+  );
 
-  app.get('/me', { schema: { tags, summary: 'The signed-in account and its practices', response: withErrors({ 200: Me }) } }, async (req) => {
-    return getMe(app.deps.db, requireSession(req));
-  });
+  app.get(
+    '/me',
+    { schema: { tags, summary: 'The signed-in account and its practices', response: withErrors({ 200: Me }) } },
+    async (req) => {
+      return getMe(app.deps.db, requireSession(req));
+    },
+  );
 
-  app.patch('/me', { schema: { tags, summary: 'Change own preferences (language)', body: ChangeLocaleBody, response: withErrors({ 200: Ok }) } }, async (req) => {
-    const auth = requireFullAuth(req);
-    await app.deps.db.updateTable('users').set({ locale: req.body.locale, updated_at: new Date() }).where('id', '=', auth.userId).execute();
-    return { ok: true as const };
-  });
+  app.patch(
+    '/me',
+    { schema: { tags, summary: 'Change own preferences (language)', body: ChangeLocaleBody, response: withErrors({ 200: Ok }) } },
+    async (req) => {
+      const auth = requireFullAuth(req);
+      await app.deps.db
+        .updateTable('users')
+        .set({ locale: req.body.locale, updated_at: new Date() })
+        .where('id', '=', auth.userId)
+        .execute();
+      return { ok: true as const };
+    },
+  );
 
   app.get('/me/sessions', { schema: { tags, summary: 'Own active sessions', response: withErrors({ 200: SessionList }) } }, async (req) => {
     return listSessions(app.deps.db, requireFullAuth(req));
   });
 
-  app.delete('/me/sessions/:sessionId', { schema: { tags, summary: 'Revoke one of own sessions', params: SessionParams, response: withErrors({ 200: Ok }) } }, async (req) => {
-    const auth = requireFullAuth(req);
-    const res = await app.deps.db
-      .updateTable('sessions')
-      .set({ revoked_at: new Date() })
-      .where('id', '=', req.params.sessionId)
-      .where('user_id', '=', auth.userId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (res.numUpdatedRows === 0n) throw AppError.notFound('session');
-    return { ok: true as const };
-  });
+  app.delete(
+    '/me/sessions/:sessionId',
+    { schema: { tags, summary: 'Revoke one of own sessions', params: SessionParams, response: withErrors({ 200: Ok }) } },
+    async (req) => {
+      const auth = requireFullAuth(req);
+      const res = await app.deps.db
+        .updateTable('sessions')
+        .set({ revoked_at: new Date() })
+        .where('id', '=', req.params.sessionId)
+        .where('user_id', '=', auth.userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (res.numUpdatedRows === 0n) throw AppError.notFound('session');
+      return { ok: true as const };
+    },
+  );
 
-  app.get('/invitations/:token', { schema: { tags, summary: 'What an invitation link offers', params: InvitationTokenParams, response: withErrors({ 200: InvitationPreview }) } }, async (req) => {
-    return previewInvitation(app.deps, req.params.token);
-  });
+  app.get(
+    '/invitations/:token',
+    {
+      schema: {
+        tags,
+        summary: 'What an invitation link offers',
+        params: InvitationTokenParams,
+        response: withErrors({ 200: InvitationPreview }),
+      },
+    },
+    async (req) => {
+      return previewInvitation(app.deps, req.params.token);
+    },
+  );
 
-  app.post('/invitations/:token/accept', { schema: { tags, summary: 'Accept an invitation (creating the account if new)', params: InvitationTokenParams, body: InvitationAcceptBody, response: withErrors({ 200: Ok }) } }, async (req) => {
-    await acceptInvitation(app.deps, req.params.token, req.body, req.auth, requestMeta(req));
-    return { ok: true as const };
-  });
+  app.post(
+    '/invitations/:token/accept',
+    {
+      schema: {
+        tags,
+        summary: 'Accept an invitation (creating the account if new)',
+        params: InvitationTokenParams,
+        body: InvitationAcceptBody,
+        response: withErrors({ 200: Ok }),
+      },
+    },
+    async (req) => {
+      await acceptInvitation(app.deps, req.params.token, req.body, req.auth, requestMeta(req));
+      return { ok: true as const };
+    },
+  );
 };

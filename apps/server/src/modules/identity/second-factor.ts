@@ -23,20 +23,41 @@ export async function startTotpEnrolment(deps: AppDeps, auth: AuthState) {
 /** Confirms enrolment with a first code; the session becomes complete. Throws `invalid_totp_code`. */
 export async function confirmTotpEnrolment(deps: AppDeps, auth: AuthState, code: string, meta: RequestMeta) {
   return deps.db.transaction().execute(async (tx) => {
-    const session = await tx.selectFrom('sessions').select('pending_totp_secret_enc').where('id', '=', auth.sessionId).forUpdate().executeTakeFirstOrThrow();
+    const session = await tx
+      .selectFrom('sessions')
+      .select('pending_totp_secret_enc')
+      .where('id', '=', auth.sessionId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (!session.pending_totp_secret_enc) throw new AppError('conflict', 'start the set-up first');
     const secret = deps.secrets.open(session.pending_totp_secret_enc);
     const step = matchTotp(secret, code);
     if (step === null) throw AppError.field('body.code', 'this code is not correct; check the time on your phone', 'invalid_totp_code');
     const updated = await tx
       .updateTable('users')
-      .set({ totp_secret_enc: session.pending_totp_secret_enc, totp_enrolled_at: new Date(), totp_last_step: String(step), updated_at: new Date() })
+      .set({
+        totp_secret_enc: session.pending_totp_secret_enc,
+        totp_enrolled_at: new Date(),
+        totp_last_step: String(step),
+        updated_at: new Date(),
+      })
       .where('id', '=', auth.userId)
       .where('totp_enrolled_at', 'is', null)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) throw new AppError('conflict', 'a second factor is already set up for this account');
-    await tx.updateTable('sessions').set({ stage: 'complete', second_factor_at: new Date(), pending_totp_secret_enc: null }).where('id', '=', auth.sessionId).execute();
-    await writeAudit(tx, { action: 'auth.totp_enrolled', practiceId: null, userId: auth.userId, dataCategory: 'account', requestId: meta.requestId, ipAddress: meta.ip });
+    await tx
+      .updateTable('sessions')
+      .set({ stage: 'complete', second_factor_at: new Date(), pending_totp_secret_enc: null })
+      .where('id', '=', auth.sessionId)
+      .execute();
+    await writeAudit(tx, {
+      action: 'auth.totp_enrolled',
+      practiceId: null,
+      userId: auth.userId,
+      dataCategory: 'account',
+      requestId: meta.requestId,
+      ipAddress: meta.ip,
+    });
   });
 }
 
@@ -47,20 +68,47 @@ export async function confirmTotpEnrolment(deps: AppDeps, auth: AuthState, code:
 export async function verifySecondFactor(deps: AppDeps, auth: AuthState, code: string, meta: RequestMeta) {
   if (await isLockedOut(deps, auth.email, meta.ip ?? 'unknown')) throw lockedOut(deps);
   const ok = await deps.db.transaction().execute(async (tx) => {
-    const user = await tx.selectFrom('users').select(['totp_secret_enc', 'totp_last_step', 'email']).where('id', '=', auth.userId).forUpdate().executeTakeFirstOrThrow();
+    const user = await tx
+      .selectFrom('users')
+      .select(['totp_secret_enc', 'totp_last_step', 'email'])
+      .where('id', '=', auth.userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (!user.totp_secret_enc) throw new AppError('conflict', 'no second factor is set up yet');
     const step = matchTotp(deps.secrets.open(user.totp_secret_enc), code);
     const fresh = step !== null && (user.totp_last_step === null || step > Number(user.totp_last_step));
     if (!fresh) return false;
-    await tx.updateTable('users').set({ totp_last_step: String(step) }).where('id', '=', auth.userId).execute();
+    await tx
+      .updateTable('users')
+      .set({ totp_last_step: String(step) })
+      .where('id', '=', auth.userId)
+      .execute();
     await tx.updateTable('sessions').set({ stage: 'complete', second_factor_at: new Date() }).where('id', '=', auth.sessionId).execute();
-    await writeAudit(tx, { action: 'auth.second_factor', practiceId: null, userId: auth.userId, dataCategory: 'account', requestId: meta.requestId, ipAddress: meta.ip });
+    await writeAudit(tx, {
+      action: 'auth.second_factor',
+      practiceId: null,
+      userId: auth.userId,
+      dataCategory: 'account',
+      requestId: meta.requestId,
+      ipAddress: meta.ip,
+    });
     return true;
   });
   if (!ok) {
     await deps.db.transaction().execute(async (tx) => {
-      await tx.insertInto('login_attempts').values({ email: auth.email, ip_address: meta.ip ?? 'unknown', success: false }).execute();
-      await writeAudit(tx, { action: 'auth.second_factor', outcome: 'denied', practiceId: null, userId: auth.userId, dataCategory: 'account', requestId: meta.requestId, ipAddress: meta.ip });
+      await tx
+        .insertInto('login_attempts')
+        .values({ email: auth.email, ip_address: meta.ip ?? 'unknown', success: false })
+        .execute();
+      await writeAudit(tx, {
+        action: 'auth.second_factor',
+        outcome: 'denied',
+        practiceId: null,
+        userId: auth.userId,
+        dataCategory: 'account',
+        requestId: meta.requestId,
+        ipAddress: meta.ip,
+      });
     });
     throw AppError.field('body.code', 'this code is not correct or was already used', 'invalid_totp_code');
   }

@@ -61,7 +61,11 @@ export async function resolveSession(db: Db, deps: AppDeps, token: string): Prom
   const now = Date.now();
   if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + idleMs <= now) return null;
   if (now - row.last_seen_at.getTime() > 60_000) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date(now) }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(now) })
+      .where('id', '=', row.id)
+      .execute();
   }
   return {
     sessionId: row.id,

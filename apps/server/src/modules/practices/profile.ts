@@ -32,7 +32,13 @@ export async function updatePractice(ctx: PracticeCtx, input: z.infer<typeof Pra
     .where('id', '=', ctx.practiceId)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await scoped(ctx).audit({ action: 'practice.update', entityType: 'practice', entityId: ctx.practiceId, dataCategory: 'practice', reason: `fields: ${Object.keys(input).join(', ')}` });
+  await scoped(ctx).audit({
+    action: 'practice.update',
+    entityType: 'practice',
+    entityId: ctx.practiceId,
+    dataCategory: 'practice',
+    reason: `fields: ${Object.keys(input).join(', ')}`,
+  });
   return presentPractice(row);
 }
 
@@ -40,13 +46,31 @@ export async function updatePractice(ctx: PracticeCtx, input: z.infer<typeof Pra
  * Creates a practice with `ownerUserId` as its owner. Used by the API (any signed-in user
  * may found a practice), the CLI and the demo seed.
  */
-export async function createPractice(tx: Tx, ownerUserId: string, input: z.infer<typeof PracticeCreateBody>, meta: { requestId: string | null; ip: string | null }) {
+export async function createPractice(
+  tx: Tx,
+  ownerUserId: string,
+  input: z.infer<typeof PracticeCreateBody>,
+  meta: { requestId: string | null; ip: string | null },
+) {
   const p = await tx
     .insertInto('practices')
     .values({ name: input.name, legal_name: input.legalName ?? input.name, time_zone: input.timeZone, locale: input.locale })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const m = await tx.insertInto('memberships').values({ practice_id: p.id, user_id: ownerUserId, roles: ['owner'] }).returning('id').executeTakeFirstOrThrow();
-  await writeAudit(tx, { action: 'practice.create', practiceId: p.id, userId: ownerUserId, entityType: 'membership', entityId: m.id, dataCategory: 'practice', requestId: meta.requestId, ipAddress: meta.ip });
+  const m = await tx
+    .insertInto('memberships')
+    .values({ practice_id: p.id, user_id: ownerUserId, roles: ['owner'] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await writeAudit(tx, {
+    action: 'practice.create',
+    practiceId: p.id,
+    userId: ownerUserId,
+    entityType: 'membership',
+    entityId: m.id,
+    dataCategory: 'practice',
+    requestId: meta.requestId,
+    ipAddress: meta.ip,
+  });
   return presentPractice(p);
 }

@@ -10,7 +10,17 @@ function staffQuery(ctx: PracticeCtx) {
   return scoped(ctx)
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['memberships.id', 'memberships.user_id', 'users.name', 'users.email', 'memberships.roles', 'memberships.agb_code', 'memberships.big_number', 'memberships.profession', 'memberships.active']);
+    .select([
+      'memberships.id',
+      'memberships.user_id',
+      'users.name',
+      'users.email',
+      'memberships.roles',
+      'memberships.agb_code',
+      'memberships.big_number',
+      'memberships.profession',
+      'memberships.active',
+    ]);
 }
 
 /** Staff of the practice with roles and professional data (personal data: audited). */
@@ -28,12 +38,25 @@ export async function updateStaff(ctx: PracticeCtx, membershipId: string, input:
   requireRole(ctx, 'owner');
   requireStepUp(ctx);
   const db = scoped(ctx);
-  const current = await db.selectFrom('memberships').select(['id', 'roles', 'active']).where('id', '=', membershipId).forUpdate().executeTakeFirst();
+  const current = await db
+    .selectFrom('memberships')
+    .select(['id', 'roles', 'active'])
+    .where('id', '=', membershipId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!current) throw AppError.notFound('staff member');
-  const losesOwner = current.roles.includes('owner') && current.active && ((input.roles && !input.roles.includes('owner')) || input.active === false);
+  const losesOwner =
+    current.roles.includes('owner') && current.active && ((input.roles && !input.roles.includes('owner')) || input.active === false);
   if (losesOwner) {
-    const owners = await db.selectFrom('memberships').select('id').where('active', '=', true).where(sql<boolean>`roles @> ARRAY['owner']`).forUpdate().execute();
-    if (owners.length <= 1) throw AppError.field(input.roles ? 'body.roles' : 'body.active', 'a practice needs at least one active owner', 'conflict');
+    const owners = await db
+      .selectFrom('memberships')
+      .select('id')
+      .where('active', '=', true)
+      .where(sql<boolean>`roles @> ARRAY['owner']`)
+      .forUpdate()
+      .execute();
+    if (owners.length <= 1)
+      throw AppError.field(input.roles ? 'body.roles' : 'body.active', 'a practice needs at least one active owner', 'conflict');
   }
   await db
     .updateTable('memberships')
@@ -47,7 +70,13 @@ export async function updateStaff(ctx: PracticeCtx, membershipId: string, input:
     })
     .where('id', '=', membershipId)
     .execute();
-  await db.audit({ action: 'staff.update', entityType: 'membership', entityId: membershipId, dataCategory: 'staff', reason: `fields: ${Object.keys(input).join(', ')}` });
+  await db.audit({
+    action: 'staff.update',
+    entityType: 'membership',
+    entityId: membershipId,
+    dataCategory: 'staff',
+    reason: `fields: ${Object.keys(input).join(', ')}`,
+  });
   const row = await staffQuery(ctx).where('memberships.id', '=', membershipId).executeTakeFirstOrThrow();
   return presentStaff(row);
 }
@@ -99,7 +128,8 @@ export async function setWorkingHours(ctx: PracticeCtx, membershipId: string, in
     const found = await scoped(ctx).selectFrom('locations').select('id').where('id', 'in', locationIds).execute();
     const known = new Set(found.map((l) => l.id));
     input.items.forEach((b, i) => {
-      if (b.locationId && !known.has(b.locationId)) fields.push({ path: `body.items.${i}.locationId`, message: 'no such location in this practice' });
+      if (b.locationId && !known.has(b.locationId))
+        fields.push({ path: `body.items.${i}.locationId`, message: 'no such location in this practice' });
     });
   }
   if (fields.length) throw new AppError('validation_failed', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
@@ -108,7 +138,14 @@ export async function setWorkingHours(ctx: PracticeCtx, membershipId: string, in
     await scoped(ctx)
       .insertInto(
         'working_hours',
-        input.items.map((b) => ({ membership_id: membershipId, weekday: b.weekday, start_time: b.start, end_time: b.end, location_id: b.locationId, modes: b.modes })),
+        input.items.map((b) => ({
+          membership_id: membershipId,
+          weekday: b.weekday,
+          start_time: b.start,
+          end_time: b.end,
+          location_id: b.locationId,
+          modes: b.modes,
+        })),
       )
       .execute();
   }
