@@ -97,3 +97,134 @@ export async function auditCount(deps: AppDeps, practiceId: string | null): Prom
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The last e-mail recorded in the outbox for an address, with the token of its link. */
+export async function lastEmailTo(deps: AppDeps, address: string): Promise<{ subject: string; text: string; token: string } | undefined> {
+  const row = await deps.db
+    .selectFrom('email_outbox')
+    .select(['subject', 'body_text'])
+    .where('to_address', '=', address)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const token = /[?&]token=([A-Za-z0-9_-]+)/.exec(row.body_text)?.[1];
+  if (!token) throw new Error(`no token link in the e-mail to ${address}: ${row.body_text}`);
+  return { subject: row.subject, text: row.body_text, token };
+}
+
+/** Moves a user's second-factor confirmation back in time on all their sessions (step-up tests). */
+export async function ageSecondFactor(deps: AppDeps, user: TestUser, minutes: number): Promise<void> {
+  await deps.db
+    .updateTable('sessions')
+    .set({ second_factor_at: new Date(Date.now() - minutes * 60_000) })
+    .where('user_id', '=', user.id)
+    .execute();
+}
+
+export interface PopulatedPractice extends TestPractice {
+  marker: string;
+  locationId: string;
+  roomId: string;
+  serviceId: string;
+  /** The owner's membership. */
+  ownerMembershipId: string;
+  clinician: TestUser;
+  clinicianMembershipId: string;
+  invitationId: string;
+}
+
+/**
+ * A practice with one of everything (location, room, service, a clinician with working
+ * hours, a pending invitation), every name carrying `marker` so a leak is easy to spot.
+ */
+export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${crypto.randomUUID()}`): Promise<PopulatedPractice> {
+  const owner = await createUser(deps, { name: `Owner ${marker}` });
+  const practice = await createTestPractice(deps, { name: `Practice ${marker}`, owner });
+  const id = practice.id;
+  const { db } = deps;
+  const ownerMembership = await db
+    .selectFrom('memberships')
+    .select('id')
+    .where('practice_id', '=', id)
+    .where('user_id', '=', owner.id)
+    .executeTakeFirstOrThrow();
+  const location = await db
+    .insertInto('locations')
+    .values({
+      practice_id: id,
+      name: `Location ${marker}`,
+      address: JSON.stringify({ street: `Street ${marker}`, postalCode: '1011 AB', city: 'Amsterdam', country: 'NL' }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const room = await db
+    .insertInto('rooms')
+    .values({ practice_id: id, location_id: location.id, name: `Room ${marker}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const service = await db
+    .insertInto('services')
+    .values({ practice_id: id, name: `Service ${marker}`, default_duration_minutes: 45, allowed_modes: ['in_person', 'video'] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const clinician = await createUser(deps, { name: `Clinician ${marker}` });
+  const clinicianMembershipId = await addMember(deps, id, clinician, ['clinician']);
+  await db
+    .insertInto('working_hours')
+    .values({
+      practice_id: id,
+      membership_id: clinicianMembershipId,
+      weekday: 1,
+      start_time: '09:00',
+      end_time: '17:00',
+      location_id: location.id,
+      modes: ['in_person'],
+    })
+    .execute();
+  const invitation = await db
+    .insertInto('invitations')
+    .values({
+      practice_id: id,
+      email: uniqueEmail('invitee'),
+      roles: ['back_office'],
+      token_hash: crypto.randomBytes(32),
+      invited_by: owner.id,
+      expires_at: new Date(Date.now() + 86_400_000),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return {
+    ...practice,
+    marker,
+    locationId: location.id,
+    roomId: room.id,
+    serviceId: service.id,
+    ownerMembershipId: ownerMembership.id,
+    clinician,
+    clinicianMembershipId,
+    invitationId: invitation.id,
+  };
+}
+
+const PRACTICE_TABLES = ['locations', 'rooms', 'services', 'working_hours', 'invitations', 'memberships'] as const;
+
+/**
+ * Every row a practice owns (profile, members and their accounts, setup data), as JSON text
+ * in a stable order: compare two snapshots to prove nothing changed.
+ */
+export async function snapshotPractice(deps: AppDeps, practiceId: string): Promise<string> {
+  const { db } = deps;
+  const out: Record<string, unknown> = {};
+  out.practices = await db.selectFrom('practices').selectAll().where('id', '=', practiceId).execute();
+  for (const table of PRACTICE_TABLES) {
+    out[table] = await db.selectFrom(table).selectAll().where('practice_id', '=', practiceId).orderBy('id').execute();
+  }
+  out.users = await db
+    .selectFrom('users')
+    .innerJoin('memberships', 'memberships.user_id', 'users.id')
+    .select(['users.id', 'users.email', 'users.name', 'users.password_hash', 'users.updated_at'])
+    .where('memberships.practice_id', '=', practiceId)
+    .orderBy('users.id')
+    .execute();
+  return JSON.stringify(out);
+}
