@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import type { ErrorCode } from '@calmdesk/shared';
+
+/** A field error keyed by the form field it belongs to (`body.address.city` → `address.city`). */
+export type FieldErrors = Record<string, string>;
+
+/** An error answered by the API (or the network), with its code and per-field messages. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'network',
+    message: string,
+    readonly fields: FieldErrors = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Raised when the user closes the second-factor dialog instead of confirming. */
+export class StepUpCancelled extends Error {
+  constructor() {
+    super('step-up cancelled');
+    this.name = 'StepUpCancelled';
+  }
+}
+
+export function isApiError(e: unknown, code?: ApiError['code']): e is ApiError {
+  return e instanceof ApiError && (code === undefined || e.code === code);
+}
+
+/** `body.email` → `email`, `query.from` → `from`, `params.token` → `token`. */
+export function fieldName(path: string): string {
+  return path.replace(/^(body|query|params)\.?/, '') || '_form';
+}
+
+function toFieldErrors(fields: unknown): FieldErrors {
+  const out: FieldErrors = {};
+  if (!Array.isArray(fields)) return out;
+  for (const f of fields as unknown[]) {
+    if (f && typeof f === 'object' && 'path' in f && 'message' in f) {
+      const { path, message } = f;
+      if (typeof path === 'string' && typeof message === 'string') out[fieldName(path)] ??= message;
+    }
+  }
+  return out;
+}
+
+function errorFrom(status: number, body: unknown): ApiError {
+  const err = body && typeof body === 'object' && 'error' in body ? body.error : null;
+  if (err && typeof err === 'object' && 'code' in err) {
+    const e = err as { code: unknown; message?: unknown; fields?: unknown };
+    const message = typeof e.message === 'string' ? e.message : `HTTP ${status}`;
+    return new ApiError(status, e.code as ErrorCode, message, toFieldErrors(e.fields));
+  }
+  return new ApiError(status, status >= 500 ? 'internal' : 'bad_request', `HTTP ${status}`);
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * Calls the JSON API and checks the answer against its shared schema.
+ * Throws ApiError for any non-2xx answer (with field errors) or a network failure.
+ */
+export async function request<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (a proxy error page): handled below by status
+  }
+  if (!res.ok) throw errorFrom(res.status, json);
+  return schema.parse(json);
+}
+
+export const api = {
+  get: <S extends z.ZodType>(path: string, schema: S) => request('GET', path, schema),
+  post: <S extends z.ZodType>(path: string, schema: S, body: unknown = {}) => request('POST', path, schema, body),
+  patch: <S extends z.ZodType>(path: string, schema: S, body: unknown) => request('PATCH', path, schema, body),
+  put: <S extends z.ZodType>(path: string, schema: S, body: unknown) => request('PUT', path, schema, body),
+  delete: <S extends z.ZodType>(path: string, schema: S) => request('DELETE', path, schema),
+};
+
+/** Builds `?a=1&b=2` from the defined values only. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

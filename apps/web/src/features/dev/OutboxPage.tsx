@@ -1,0 +1,83 @@
+import { Anchor, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Fragment } from 'react';
+import { Link } from 'react-router';
+import { z } from 'zod';
+import { api } from '../../app/api.ts';
+import { useI18n } from '../../app/i18n/index.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
+
+const Outbox = z.object({
+  items: z.array(
+    z.object({ id: z.string(), to: z.string(), subject: z.string(), text: z.string(), status: z.string(), createdAt: z.string() }),
+  ),
+});
+
+const LINK = /(https?:\/\/[^\s]+)/g;
+
+/** Links to this app become in-app links, so a reset or invitation can be followed here. */
+function MailText({ text }: { text: string }) {
+  const parts = text.split(LINK);
+  return (
+    <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+      {parts.map((p, i) => {
+        if (i % 2 === 0) return <Fragment key={i}>{p}</Fragment>;
+        const url = new URL(p);
+        const local = url.origin === window.location.origin || url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+        return local ? (
+          <Anchor key={i} component={Link} to={url.pathname + url.search}>
+            {p}
+          </Anchor>
+        ) : (
+          <Anchor key={i} href={p} rel="noreferrer">
+            {p}
+          </Anchor>
+        );
+      })}
+    </Text>
+  );
+}
+
+/** Development only: e-mails the server would have sent (no SMTP configured). */
+export function OutboxPage() {
+  const { t, dateTime } = useI18n();
+  const outbox = useQuery({ queryKey: ['dev', 'outbox'], queryFn: () => api.get('/dev/outbox', Outbox) });
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('outbox.title')}</Title>
+        <Button size="xs" variant="default" onClick={() => void outbox.refetch()} loading={outbox.isFetching}>
+          {t('common.refresh')}
+        </Button>
+      </Group>
+      <Text size="sm" c="dimmed">
+        {t('outbox.explain')}
+      </Text>
+      <QueryState query={outbox} isEmpty={(d) => d.items.length === 0} empty={t('outbox.empty')}>
+        {(d) => (
+          <Stack>
+            {d.items.map((m) => (
+              <Paper key={m.id} withBorder p="sm" radius="sm" component="article">
+                <Group justify="space-between" mb={4}>
+                  <Text fw={600} size="sm">
+                    {m.subject}
+                  </Text>
+                  <Badge variant="light" size="sm">
+                    {m.status}
+                  </Badge>
+                </Group>
+                <Text size="xs" c="dimmed" mb={6}>
+                  {t('outbox.to', { to: m.to })} · {dateTime(m.createdAt)}
+                </Text>
+                <MailText text={m.text} />
+              </Paper>
+            ))}
+          </Stack>
+        )}
+      </QueryState>
+      <Anchor component={Link} to="/login" size="sm">
+        {t('common.backToLogin')}
+      </Anchor>
+    </Stack>
+  );
+}

@@ -1,0 +1,80 @@
+import { Badge, Button, Group, Modal, Paper, Table } from '@mantine/core';
+import { useState } from 'react';
+import { useT } from '../../app/i18n/index.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
+import { useServices, type ServiceItem } from './api.ts';
+import { ServiceForm } from './ServiceForm.tsx';
+
+/** Services offered (intake, treatment 45/60 …) with duration, modes and billing code. */
+export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; canEdit: boolean }) {
+  const t = useT();
+  const services = useServices(practiceId);
+  const [editing, setEditing] = useState<ServiceItem | 'new' | null>(null);
+  return (
+    <Paper withBorder p="md" radius="md">
+      {canEdit ? (
+        <Group justify="flex-end" mb="sm">
+          <Button onClick={() => setEditing('new')}>{t('services.add')}</Button>
+        </Group>
+      ) : null}
+      <QueryState query={services} isEmpty={(d) => d.items.length === 0} empty={t('services.empty')}>
+        {(d) => (
+          <Table.ScrollContainer minWidth={640}>
+            <Table striped>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('services.name')}</Table.Th>
+                  <Table.Th>{t('services.duration')}</Table.Th>
+                  <Table.Th>{t('services.modes')}</Table.Th>
+                  <Table.Th>{t('services.billingCode')}</Table.Th>
+                  <Table.Th>{t('common.status')}</Table.Th>
+                  {canEdit ? <Table.Th>{t('common.actions')}</Table.Th> : null}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {d.items.map((s) => (
+                  <Table.Tr key={s.id}>
+                    <Table.Td>{s.name}</Table.Td>
+                    <Table.Td>{t('services.minutes', { n: s.defaultDurationMinutes })}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {s.allowedModes.map((m) => (
+                          <Badge key={m} variant="light" size="sm">
+                            {t(`mode.${m}`)}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>{s.billingCode ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <Badge color={s.active ? 'teal' : 'gray'} variant="outline" size="sm">
+                        {s.active ? t('common.active') : t('common.inactive')}
+                      </Badge>
+                    </Table.Td>
+                    {canEdit ? (
+                      <Table.Td>
+                        <Button size="xs" variant="light" onClick={() => setEditing(s)} aria-label={`${t('common.edit')}: ${s.name}`}>
+                          {t('common.edit')}
+                        </Button>
+                      </Table.Td>
+                    ) : null}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryState>
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('services.add') : t('services.edit')}
+        size="lg"
+      >
+        {editing !== null ? (
+          <ServiceForm practiceId={practiceId} service={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} />
+        ) : null}
+      </Modal>
+    </Paper>
+  );
+}

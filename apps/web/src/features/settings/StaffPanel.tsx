@@ -1,0 +1,85 @@
+import { Badge, Button, Group, Paper, Table, Text } from '@mantine/core';
+import { useState } from 'react';
+import { useT } from '../../app/i18n/index.tsx';
+import { QueryState } from '../../components/QueryState.tsx';
+import { useStaff, type Staff } from './api.ts';
+import { StaffEditModal } from './StaffEditModal.tsx';
+import { WorkingHoursModal } from './WorkingHoursModal.tsx';
+
+/** Staff with roles and professional data; owners edit them and set working hours. */
+export function StaffPanel({ practiceId, canEdit }: { practiceId: string; canEdit: boolean }) {
+  const t = useT();
+  const staff = useStaff(practiceId);
+  const [editing, setEditing] = useState<Staff | null>(null);
+  const [hoursOf, setHoursOf] = useState<Staff | null>(null);
+  return (
+    <Paper withBorder p="md" radius="md">
+      <QueryState query={staff} isEmpty={(d) => d.items.length === 0} empty={t('staff.empty')}>
+        {(d) => (
+          <Table.ScrollContainer minWidth={820}>
+            <Table striped verticalSpacing="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('staff.name')}</Table.Th>
+                  <Table.Th>{t('staff.roles')}</Table.Th>
+                  <Table.Th>{t('staff.profession')}</Table.Th>
+                  <Table.Th>{t('staff.agb')}</Table.Th>
+                  <Table.Th>{t('staff.big')}</Table.Th>
+                  <Table.Th>{t('common.status')}</Table.Th>
+                  <Table.Th>{t('common.actions')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {d.items.map((s) => (
+                  <Table.Tr key={s.membershipId}>
+                    <Table.Td>
+                      <Text size="sm" fw={600}>
+                        {s.name}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {s.email}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {s.roles.map((r) => (
+                          <Badge key={r} variant="light" size="sm">
+                            {t(`role.${r}`)}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>{s.profession ? t(`profession.${s.profession}`) : '—'}</Table.Td>
+                    <Table.Td>{s.agbCode ?? '—'}</Table.Td>
+                    <Table.Td>{s.bigNumber ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <Badge color={s.active ? 'teal' : 'gray'} variant="outline" size="sm">
+                        {s.active ? t('common.active') : t('common.inactive')}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        {canEdit ? (
+                          <Button size="xs" variant="light" onClick={() => setEditing(s)} aria-label={`${t('common.edit')}: ${s.name}`}>
+                            {t('common.edit')}
+                          </Button>
+                        ) : null}
+                        {s.roles.includes('clinician') ? (
+                          <Button size="xs" variant="default" onClick={() => setHoursOf(s)} aria-label={`${t('hours.title')}: ${s.name}`}>
+                            {t('hours.button')}
+                          </Button>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryState>
+      {editing ? <StaffEditModal practiceId={practiceId} member={editing} onClose={() => setEditing(null)} /> : null}
+      {hoursOf ? <WorkingHoursModal practiceId={practiceId} member={hoursOf} canEdit={canEdit} onClose={() => setHoursOf(null)} /> : null}
+    </Paper>
+  );
+}
