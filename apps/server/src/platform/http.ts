@@ -111,8 +111,13 @@ function validationFields(err: {
 }): FieldError[] {
   const context = err.validationContext ?? 'body';
   const prefix = context === 'querystring' ? 'query' : context;
-  return err.validation.flatMap((v) => {
-    const base = [prefix, ...v.instancePath.split('/').filter(Boolean)].join('.');
+  const pathOf = (v: { instancePath: string }) => [prefix, ...v.instancePath.split('/').filter(Boolean)].join('.');
+  // Zod also runs length checks on a value of the wrong type (an array's max(4) on a string),
+  // which would add a misleading second message; the type error is the one that matters.
+  const mistyped = new Set(err.validation.filter((v) => v.keyword === 'invalid_type').map(pathOf));
+  const issues = err.validation.filter((v) => v.keyword === 'invalid_type' || !mistyped.has(pathOf(v)));
+  return issues.flatMap((v) => {
+    const base = pathOf(v);
     const keys = v.params.keys;
     if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
       return keys.map((k) => ({ path: `${base}.${String(k)}`, message: 'unknown field' }));
