@@ -71,7 +71,9 @@ function buildConfig(env: z.infer<typeof Env>) {
 
 /** Reads and validates the environment; throws one error listing every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(source);
+  // An empty variable (`DATABASE_URL=`) means "not set", as shells and .env files write it.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = Env.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { testConfig } from '../config.ts';
+import { createDb, type Db } from '../db/database.ts';
+import { createBoss, QUEUES } from './jobs.ts';
+import { emailSender, enqueueEmail } from './mail.ts';
+
+let db: Db;
+const url = process.env.TEST_DATABASE_URL ?? '';
+const config = testConfig({ DATABASE_URL: url });
+
+before(() => {
+  db = createDb(url, 4);
+});
+after(() => db.destroy());
+
+async function jobsFor(emailId: string): Promise<number> {
+  const r = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${QUEUES.emailSend} AND data->>'emailId' = ${emailId}`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+describe('background jobs', () => {
+  it('enqueues the e-mail job inside the transaction of the change, and a rollback leaves none', async () => {
+    let rolledBackId = '';
+    await assert.rejects(
+      db.transaction().execute(async (tx) => {
+        rolledBackId = await enqueueEmail(tx, config, { to: 'gone@test.example', subject: 'never', text: 'never sent' });
+        assert.equal(await jobsFor(rolledBackId), 0, 'not visible outside the transaction before commit');
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    assert.equal(await jobsFor(rolledBackId), 0);
+    const row = await db.selectFrom('email_outbox').select('id').where('id', '=', rolledBackId).executeTakeFirst();
+    assert.equal(row, undefined);
+
+    const id = await db
+      .transaction()
+      .execute((tx) => enqueueEmail(tx, config, { to: 'kept@test.example', subject: 'hello', text: 'body' }));
+    assert.equal(await jobsFor(id), 1);
+  });
+
+  it('delivers a queued e-mail through the worker to the local outbox', async () => {
+    const id = await db
+      .transaction()
+      .execute((tx) => enqueueEmail(tx, config, { to: 'worker@test.example', subject: 'via worker', text: 'body' }));
+    const boss = createBoss(url, { workers: true });
+    await boss.start();
+    const send = emailSender(db, config);
+    try {
+      await boss.work<{ emailId: string }>(QUEUES.emailSend, { pollingIntervalSeconds: 0.5, batchSize: 10 }, async (jobs) => {
+        for (const job of jobs) await send(job.data.emailId);
+      });
+      const deadline = Date.now() + 20_000;
+      let status = 'queued';
+      while (Date.now() < deadline && status !== 'sent') {
+        await new Promise((r) => setTimeout(r, 200));
+        status = (await db.selectFrom('email_outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+      }
+      assert.equal(status, 'sent');
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+  });
+
+  it('records the failure and rethrows so the job is retried when SMTP is unreachable', async () => {
+    const smtp = testConfig({ DATABASE_URL: url, SMTP_URL: 'smtp://127.0.0.1:9' });
+    const id = await db.transaction().execute((tx) => enqueueEmail(tx, smtp, { to: 'retry@test.example', subject: 'retry', text: 'body' }));
+    await assert.rejects(emailSender(db, smtp)(id));
+    const row = await db
+      .selectFrom('email_outbox')
+      .select(['status', 'attempts', 'last_error'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.status, 'queued');
+    assert.equal(row.attempts, 1);
+    assert.ok(row.last_error);
+  });
+});

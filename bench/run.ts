@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: each benchmark prints its figure next to a floor measured in the same run.
+ * Uses DATABASE_URL (a fresh database on it) or an embedded PostgreSQL in a temporary folder.
+ * Only 127.0.0.1 is ever targeted; every loop is bounded in count and time.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createDb, migrate } from '../apps/server/src/db/database.ts';
+import { startEmbedded } from '../apps/server/src/db/embedded.ts';
+import { installJobs } from '../apps/server/src/platform/jobs.ts';
+import { benchLogin } from './login.ts';
+import { benchStartup } from './startup.ts';
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+async function database(): Promise<{ url: string; label: string; close(): Promise<void> }> {
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    const name = `calmdesk_bench_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: external });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(external);
+    u.pathname = `/${name}`;
+    return {
+      url: u.toString(),
+      label: 'external PostgreSQL',
+      close: async () => {
+        const c = new pg.Client({ connectionString: external });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calmdesk-bench-'));
+  const cluster = await startEmbedded({ dataDir: dir, database: 'bench' });
+  return {
+    url: cluster.url,
+    label: 'embedded PostgreSQL',
+    close: async () => {
+      await cluster.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const lines: string[] = [`Calmdesk benchmarks — ${new Date().toISOString()} — node ${process.version}, ${os.cpus().length} cores`];
+const handle = await database();
+lines.push(`database: ${handle.label}`);
+const db = createDb(handle.url, 20);
+try {
+  await migrate(db);
+  await installJobs(handle.url);
+  if (want('login')) lines.push(...(await benchLogin(db, handle.url)));
+} finally {
+  await db.destroy();
+  await handle.close();
+}
+if (want('startup')) lines.push(...(await benchStartup()));
+console.log(lines.join('\n'));
