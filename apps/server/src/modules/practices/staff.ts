@@ -38,6 +38,10 @@ export async function updateStaff(ctx: PracticeCtx, membershipId: string, input:
   requireRole(ctx, 'owner');
   requireStepUp(ctx);
   const db = scoped(ctx);
+  // Staff changes of one practice take turns: two owners demoting each other would otherwise
+  // lock their two membership rows in opposite orders and deadlock (a 500 instead of a 409).
+  // NO KEY UPDATE leaves inserts that reference the practice unblocked.
+  await ctx.tx.selectFrom('practices').select('id').where('id', '=', ctx.practiceId).forNoKeyUpdate().execute();
   const current = await db
     .selectFrom('memberships')
     .select(['id', 'roles', 'active'])
