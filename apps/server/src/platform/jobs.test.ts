@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { SMTPServer } from 'smtp-server';
 import { testConfig } from '../config.ts';
 import { createDb, type Db } from '../db/database.ts';
 import { createBoss, QUEUES } from './jobs.ts';
@@ -78,5 +79,37 @@ describe('background jobs', () => {
     assert.equal(row.status, 'queued');
     assert.equal(row.attempts, 1);
     assert.ok(row.last_error);
+  });
+
+  it('sends through SMTP when SMTP_URL is set (a real SMTP server on 127.0.0.1)', async () => {
+    const received: { to: string[]; data: string }[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session, callback) {
+        let data = '';
+        stream.on('data', (c: Buffer) => (data += c.toString()));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.server.address() as { port: number }).port;
+    try {
+      const smtp = testConfig({ DATABASE_URL: url, SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Calmdesk <no-reply@test.example>' });
+      const id = await db
+        .transaction()
+        .execute((tx) => enqueueEmail(tx, smtp, { to: 'smtp@test.example', subject: 'Uitnodiging', text: 'link inside' }));
+      await emailSender(db, smtp)(id);
+      assert.equal(received.length, 1);
+      assert.deepEqual(received[0]?.to, ['smtp@test.example']);
+      assert.match(received[0]?.data ?? '', /Subject: Uitnodiging/);
+      const row = await db.selectFrom('email_outbox').select(['status', 'transport']).where('id', '=', id).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { status: 'sent', transport: 'smtp' });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
