@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -18,26 +19,27 @@ const GENERIC = 'e-mail address or password is not correct';
  * accounts' wrong attempts. Throws `invalid_credentials` or `rate_limited`.
  */
 export async function login(deps: AppDeps, input: LoginInput, meta: RequestMeta, previousSessionId: string | null) {
-  const { db } = deps;
   const ip = meta.ip ?? 'unknown';
-  if (await isLockedOut(deps, input.email, ip)) {
-    await verifyAgainstDummy(input.password);
-    throw lockedOut(deps);
-  }
-
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'password_hash', 'totp_enrolled_at', 'disabled_at'])
-    .where('email', '=', input.email)
-    .executeTakeFirst();
-  const ok =
-    user && !user.disabled_at
-      ? await verifyPassword(user.password_hash, input.password)
-      : (await verifyAgainstDummy(input.password), false);
-
-  return db
+  return deps.db
     .transaction()
     .execute(async (tx) => {
+      // Attempts on one account take turns: otherwise many concurrent guesses all pass the
+      // lock-out check before the first failure is recorded, and the limit means nothing.
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:${input.email}`}))`.execute(tx);
+      if (await isLockedOut(deps, input.email, ip, tx)) {
+        await verifyAgainstDummy(input.password);
+        throw lockedOut(deps);
+      }
+      const user = await tx
+        .selectFrom('users')
+        .select(['id', 'password_hash', 'totp_enrolled_at', 'disabled_at'])
+        .where('email', '=', input.email)
+        .executeTakeFirst();
+      const ok =
+        user && !user.disabled_at
+          ? await verifyPassword(user.password_hash, input.password)
+          : (await verifyAgainstDummy(input.password), false);
+
       await tx.insertInto('login_attempts').values({ email: input.email, ip_address: ip, success: ok }).execute();
       if (!ok || !user) {
         await writeAudit(tx, {
@@ -76,8 +78,8 @@ export async function login(deps: AppDeps, input: LoginInput, meta: RequestMeta,
 }
 
 /** True when the account or the address has too many recent failures (login and 2FA alike). */
-export async function isLockedOut(deps: AppDeps, email: string, ip: string): Promise<boolean> {
-  const { db, config } = deps;
+export async function isLockedOut(deps: AppDeps, email: string, ip: string, db: Kysely<DB> = deps.db): Promise<boolean> {
+  const { config } = deps;
   const window = sql<Date>`now() - make_interval(mins => ${config.login.windowMinutes})`;
   const failures = await db
     .selectNoFrom((eb) => [

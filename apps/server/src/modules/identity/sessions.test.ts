@@ -35,6 +35,20 @@ describe('brute-force protection', () => {
     assert.deepEqual(withoutRequestId(ghostEleventh), withoutRequestId(eleventh));
   });
 
+  it('lets no more than 10 of 30 concurrent wrong passwords through to be checked', async () => {
+    const user = await createUser(t.deps);
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        new Client(t.url).post('/api/v1/auth/login', { email: user.email, password: `guess-number-${i}` }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    assert.equal(statuses.filter((s) => s === 401).length, 10, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 20);
+    const right = await new Client(t.url).post('/api/v1/auth/login', { email: user.email, password: user.password });
+    assert.equal(right.status, 429);
+  });
+
   it('still lets an account with 9 failed passwords sign in', async () => {
     const user = await createUser(t.deps);
     for (let i = 0; i < 9; i++) await new Client(t.url).post('/api/v1/auth/login', { email: user.email, password: `wrong-${i}-password` });
