@@ -72,4 +72,15 @@ describe('second factor', () => {
     assert.equal(me.body.stage, 'totp_required');
     assert.equal((await second.get('/api/v1/me/sessions')).status, 401);
   });
+
+  it('lets no more than 10 of 30 concurrent wrong codes through to be checked', async () => {
+    const user = await createUser(t.deps);
+    const client = new Client(t.url);
+    await client.post('/api/v1/auth/login', { email: user.email, password: user.password });
+    const code = wrongCode(user.totpSecret);
+    const answers = await Promise.all(Array.from({ length: 30 }, () => client.post('/api/v1/auth/totp/verify', { code })));
+    const statuses = answers.map((a) => a.status);
+    assert.equal(statuses.filter((s) => s === 400).length, 10, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 20);
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -66,8 +67,11 @@ export async function confirmTotpEnrolment(deps: AppDeps, auth: AuthState, code:
  * A code (time step) already used is refused. Failures count toward the login lock-out.
  */
 export async function verifySecondFactor(deps: AppDeps, auth: AuthState, code: string, meta: RequestMeta) {
-  if (await isLockedOut(deps, auth.email, meta.ip ?? 'unknown')) throw lockedOut(deps);
   const ok = await deps.db.transaction().execute(async (tx) => {
+    // Takes turns with sign-in attempts on the same account (see login), so concurrent
+    // guesses cannot all pass the lock-out check before the first failure is recorded.
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:${auth.email}`}))`.execute(tx);
+    if (await isLockedOut(deps, auth.email, meta.ip ?? 'unknown', tx)) throw lockedOut(deps);
     const user = await tx
       .selectFrom('users')
       .select(['totp_secret_enc', 'totp_last_step', 'email'])
@@ -77,7 +81,22 @@ export async function verifySecondFactor(deps: AppDeps, auth: AuthState, code: s
     if (!user.totp_secret_enc) throw new AppError('conflict', 'no second factor is set up yet');
     const step = matchTotp(deps.secrets.open(user.totp_secret_enc), code);
     const fresh = step !== null && (user.totp_last_step === null || step > Number(user.totp_last_step));
-    if (!fresh) return false;
+    if (!fresh) {
+      await tx
+        .insertInto('login_attempts')
+        .values({ email: auth.email, ip_address: meta.ip ?? 'unknown', success: false })
+        .execute();
+      await writeAudit(tx, {
+        action: 'auth.second_factor',
+        outcome: 'denied',
+        practiceId: null,
+        userId: auth.userId,
+        dataCategory: 'account',
+        requestId: meta.requestId,
+        ipAddress: meta.ip,
+      });
+      return false;
+    }
     await tx
       .updateTable('users')
       .set({ totp_last_step: String(step) })
@@ -94,22 +113,5 @@ export async function verifySecondFactor(deps: AppDeps, auth: AuthState, code: s
     });
     return true;
   });
-  if (!ok) {
-    await deps.db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('login_attempts')
-        .values({ email: auth.email, ip_address: meta.ip ?? 'unknown', success: false })
-        .execute();
-      await writeAudit(tx, {
-        action: 'auth.second_factor',
-        outcome: 'denied',
-        practiceId: null,
-        userId: auth.userId,
-        dataCategory: 'account',
-        requestId: meta.requestId,
-        ipAddress: meta.ip,
-      });
-    });
-    throw AppError.field('body.code', 'this code is not correct or was already used', 'invalid_totp_code');
-  }
+  if (!ok) throw AppError.field('body.code', 'this code is not correct or was already used', 'invalid_totp_code');
 }
