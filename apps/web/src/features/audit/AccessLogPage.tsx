@@ -64,7 +64,7 @@ export function AccessLogPage() {
         <QueryState query={log} isEmpty={(d) => d.pages.every((pg) => pg.items.length === 0)} empty={t('audit.empty')}>
           {(d) => (
             <Stack>
-              <Table.ScrollContainer minWidth={1000}>
+              <Table.ScrollContainer minWidth={1150}>
                 <Table striped fz="sm" verticalSpacing={6}>
                   <Table.Thead>
                     <Table.Tr>
@@ -105,9 +105,9 @@ export function AccessLogPage() {
                             ) : null}
                           </Table.Td>
                           <Table.Td>
-                            <Badge color={e.outcome === 'ok' ? 'teal' : 'red'} variant="light" size="sm">
+                            <Text size="sm" fw={600} c={e.outcome === 'ok' ? 'teal.9' : 'red.9'}>
                               {t(`audit.outcome.${e.outcome}`)}
-                            </Badge>
+                            </Text>
                           </Table.Td>
                           <Table.Td>
                             <Text size="xs" ff="monospace">
@@ -116,7 +116,7 @@ export function AccessLogPage() {
                           </Table.Td>
                           <Table.Td>{e.dataCategory}</Table.Td>
                           <Table.Td>{e.legalBasis}</Table.Td>
-                          <Table.Td>{e.ipAddress ?? '—'}</Table.Td>
+                          <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.ipAddress ?? '—'}</Table.Td>
                         </Table.Tr>
                       ))}
                   </Table.Tbody>

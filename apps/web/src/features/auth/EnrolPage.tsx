@@ -1,7 +1,6 @@
 import { Button, Code, Group, Image, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
 import { Ok, TotpEnrolment } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useT } from '../../app/i18n/index.tsx';
@@ -25,7 +24,6 @@ const ENROLMENT_KEY = ['totp-enrolment'] as const;
 function EnrolForm() {
   const t = useT();
   const qc = useQueryClient();
-  const navigate = useNavigate();
   const refreshMe = useRefreshMe();
   const [code, setCode] = useState('');
   // Each start makes a new secret on the server; keep the one shown for this visit.
@@ -39,8 +37,8 @@ function EnrolForm() {
     mutationFn: () => api.post('/auth/totp/enrolment/confirm', Ok, { code }),
     onSuccess: async () => {
       qc.removeQueries({ queryKey: ENROLMENT_KEY });
+      // StageGuard redirects once the refreshed account is complete.
       await refreshMe();
-      void navigate('/', { replace: true });
     },
   });
   return (
@@ -62,7 +60,7 @@ function EnrolForm() {
                 data-testid="totp-secret"
                 data-secret={m.secret}
                 aria-labelledby="totp-key-label"
-                style={{ fontSize: 16, letterSpacing: '0.08em', textAlign: 'center', userSelect: 'all' }}
+                style={{ fontSize: 15, letterSpacing: '0.04em', textAlign: 'center', whiteSpace: 'normal', wordSpacing: '0.2em' }}
               >
                 {groupKey(m.secret)}
               </Code>

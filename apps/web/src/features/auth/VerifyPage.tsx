@@ -1,7 +1,6 @@
 import { Button, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useLocation, useNavigate } from 'react-router';
 import { Ok } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useT } from '../../app/i18n/index.tsx';
@@ -12,17 +11,12 @@ import { StageGuard } from './StageGuard.tsx';
 
 function VerifyForm() {
   const t = useT();
-  const navigate = useNavigate();
-  const location = useLocation();
   const refreshMe = useRefreshMe();
   const [code, setCode] = useState('');
-  const from = (location.state as { from?: string } | null)?.from;
   const verify = useMutation({
     mutationFn: () => api.post('/auth/totp/verify', Ok, { code }),
-    onSuccess: async () => {
-      await refreshMe();
-      void navigate(from ?? '/', { replace: true });
-    },
+    // StageGuard redirects once the refreshed account is complete.
+    onSuccess: () => refreshMe(),
     onError: () => setCode(''),
   });
   return (

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const root = path.resolve(import.meta.dirname, '../..');
+export const SHOTS = '/tmp/calmdesk-shots';
+
+/** Fails with a clear message when the web app was not built (the server only serves a build). */
+export function requireWebBuild(): void {
+  const index = path.join(root, 'apps/web/dist/index.html');
+  if (!fs.existsSync(index)) throw new Error(`${index} is missing: run \`npm run build:web\` before \`npm run test:browser\``);
+}
+
+/** Debian's Chromium, headless (`apt-get install -y chromium`). */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) throw new Error(`${executablePath} is missing: apt-get install -y chromium`);
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface Watched {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and failed page scripts, e.g. a Content-Security-Policy refusal. */
+  problems: string[];
+}
+
+/** A fresh browser profile (own cookies) whose console errors are collected. */
+export async function openPage(browser: Browser, baseURL: string): Promise<Watched> {
+  const context = await browser.newContext({ baseURL, locale: 'en-GB', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    // API answers of 401 (signed out) and 403 (step-up required) are part of the journeys.
+    if (m.type() === 'error' && !/^Failed to load resource: .* status of 40[13]\b/.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('dialog', (d) => {
+    problems.push(`unexpected dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  return { context, page, problems };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Runs a journey; on failure keeps a screenshot of where it stopped (failure-<name>.png) and prints the URL. */
+export async function withFailureShot(watched: Watched, name: string, journey: () => Promise<void>): Promise<void> {
+  try {
+    await journey();
+  } catch (e) {
+    await shot(watched.page, `failure-${name}`).catch(() => undefined);
+    console.error(`journey "${name}" stopped at ${watched.page.url()}; console errors: ${JSON.stringify(watched.problems)}`);
+    throw e;
+  }
+}

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { currentTotp } from '../../apps/server/src/modules/identity/totp.ts';
+import { addMember, ageSecondFactor, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
+import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
+import { launchBrowser, openPage, requireWebBuild, shot, withFailureShot } from './browser.ts';
+
+let t: TestApp;
+let browser: Browser;
+
+before(async () => {
+  requireWebBuild();
+  t = await startTestApp();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('the web app', () => {
+  test('a worker of two practices enrols a second factor, switches practice and signs out', async () => {
+    const suffix = crypto.randomUUID().slice(0, 6);
+    const user = await createUser(t.deps, { enrolled: false, name: 'Sanne Visser' });
+    const first = await createTestPractice(t.deps, { name: `Praktijk Anker ${suffix}` });
+    const second = await createTestPractice(t.deps, { name: `Praktijk Linde ${suffix}` });
+    await addMember(t.deps, first.id, user, ['back_office']);
+    await addMember(t.deps, second.id, user, ['owner', 'back_office']);
+    const watched = await openPage(browser, t.url);
+    const { context, page, problems } = watched;
+    await withFailureShot(watched, 'journey', async () => {
+      await page.goto('/');
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      assert.match(new URL(page.url()).pathname, /^\/login$/);
+      await shot(page, '01-login');
+      await page.getByLabel('E-mail address').fill(user.email);
+      await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+
+      // Enrolment: the key is on the page (grouped for reading, raw in data-secret).
+      const key = page.getByTestId('totp-secret');
+      await key.waitFor();
+      const secret = await key.getAttribute('data-secret');
+      assert.ok(secret && /^[A-Z2-7]+$/.test(secret), `expected a base32 secret, got ${secret}`);
+      assert.equal((await key.textContent())?.replace(/\s+/g, ''), secret);
+      await page.getByRole('img', { name: /QR/ }).waitFor();
+      await shot(page, '02-enrolment');
+      const step = Math.floor(Date.now() / 30_000);
+      await page.getByLabel('Code shown by the app').fill(currentTotp(secret, step * 30_000 + 1000));
+      await page.getByRole('button', { name: 'Confirm and continue' }).click();
+
+      // Lands in the first practice (by name), in the account's own language (Dutch).
+      const banner = page.getByTestId('current-practice-name');
+      await banner.waitFor();
+      assert.equal(await banner.textContent(), first.name);
+      assert.equal(new URL(page.url()).pathname, `/p/${first.id}`);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'nl');
+      await shot(page, '03-practice-home');
+
+      // Switch practice: the banner and the address follow.
+      await page.getByTestId('practice-switcher').click();
+      await page.getByRole('option', { name: second.name }).click();
+      await page.waitForURL(`**/p/${second.id}`);
+      await banner.filter({ hasText: second.name }).waitFor();
+      assert.equal(await banner.textContent(), second.name);
+
+      // Owner pages of the second practice: settings and the access log (with step-up).
+      await page.getByRole('navigation').getByRole('link', { name: 'Praktijkinstellingen' }).click();
+      await page.getByLabel('Naam van de praktijk').waitFor();
+      assert.equal(await page.getByLabel('Naam van de praktijk').inputValue(), second.name);
+      await shot(page, '04-settings-profile');
+      await page.getByRole('tab', { name: 'Medewerkers' }).click();
+      await page
+        .getByRole('cell', { name: /Sanne Visser/ })
+        .first()
+        .waitFor();
+      await shot(page, '05-settings-staff');
+
+      await ageSecondFactor(t.deps, { ...user }, t.deps.config.session.stepUpMinutes + 1);
+      await page.getByRole('navigation').getByRole('link', { name: 'Toegangslog' }).click();
+      const stepUp = page.getByTestId('step-up-form');
+      await stepUp.waitFor();
+      await stepUp.getByLabel('Code van 6 cijfers').fill(nextCode({ ...user, totpSecret: secret, lastStep: step }));
+      await stepUp.getByRole('button', { name: 'Bevestigen' }).click();
+      await page.getByRole('columnheader', { name: 'Handeling' }).waitFor();
+      await page.getByRole('button', { name: 'Keten controleren' }).click();
+      await page.getByTestId('verify-result').waitFor();
+      assert.match((await page.getByTestId('verify-result').textContent()) ?? '', /intact/);
+      await shot(page, '06-access-log');
+
+      // Sign out: back at the sign-in page, and the old cookie no longer works.
+      const cookie = (await context.cookies()).find((c) => c.name === 'cd_session');
+      assert.ok(cookie, 'a session cookie was set');
+      await page.getByRole('button', { name: 'Uitloggen' }).click();
+      await page.getByRole('heading', { name: 'Inloggen' }).waitFor();
+      assert.equal(new URL(page.url()).pathname, '/login');
+      const me = await fetch(`${t.url}/api/v1/me`, { headers: { cookie: `cd_session=${cookie.value}` } });
+      assert.equal(me.status, 401);
+    });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a practice name with script and markup renders as text and never runs', async () => {
+    const payload = `<script>window.__xss=1</script><img src=x onerror="window.__xss=2">`;
+    const user = await createUser(t.deps, { name: `<b>bold</b> ${payload}` });
+    const practice = await createTestPractice(t.deps, { name: payload, owner: user });
+    const watched = await openPage(browser, t.url);
+    const { context, page, problems } = watched;
+    await withFailureShot(watched, 'xss', async () => {
+      await page.goto('/login');
+      await page.getByLabel('E-mail address').fill(user.email);
+      await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('6-digit code').fill(nextCode(user));
+      await page.getByRole('button', { name: 'Continue' }).click();
+
+      const banner = page.getByTestId('current-practice-name');
+      await banner.waitFor();
+      assert.equal(await banner.textContent(), payload);
+      assert.equal(await page.getByTestId('practice-switcher').inputValue(), payload);
+      await page.goto(`/p/${practice.id}/settings/staff`);
+      await page.getByRole('cell', { name: /bold/ }).first().waitFor();
+      assert.equal(await page.locator('img[src="x"]').count(), 0);
+      assert.equal(await page.locator('b', { hasText: 'bold' }).count(), 0);
+      assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
