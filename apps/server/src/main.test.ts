@@ -13,7 +13,13 @@ after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 async function startServer(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
-  const env = { ...process.env, CALMDESK_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CALMDESK_DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'development',
+  };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
@@ -28,7 +34,8 @@ async function startServer(): Promise<{ child: ChildProcess; port: number; outpu
     if (child.exitCode !== null) throw new Error(`server exited during start:\n${out}`);
     if (Date.now() > deadline) throw new Error(`server not ready in 60 s:\n${out}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok) break;
+      // The ready line (with the seed summary) is printed right after the port opens.
+      if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok && out.includes('Calmdesk ready')) break;
     } catch {
       // not listening yet
     }

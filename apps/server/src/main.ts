@@ -48,8 +48,8 @@ async function main(): Promise<void> {
   const where = database.embedded
     ? `embedded PostgreSQL on port ${database.embedded.port} (${path.join(config.dataDir, 'pgdata')})`
     : 'DATABASE_URL';
-  console.log(`Calmdesk ready on http://localhost:${config.port} in ${Date.now() - started} ms — database: ${where}`);
-  if (seeded) console.log(seeded);
+  const ready = `Calmdesk ready on http://localhost:${config.port} in ${Date.now() - started} ms — database: ${where}`;
+  console.log(seeded ? `${ready}\n${seeded}` : ready);
 
   let stopping = false;
   const stop = async (signal: string) => {
