@@ -42,8 +42,8 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
-    // API answers of 401 (signed out) and 403 (step-up required) are part of the journeys.
-    if (m.type() === 'error' && !/^Failed to load resource: .* status of 40[13]\b/.test(m.text())) problems.push(m.text());
+    // 4xx API answers (signed out, step-up required, a field error) are part of the journeys.
+    if (m.type() === 'error' && !/^Failed to load resource: .* status of 4\d\d\b/.test(m.text())) problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(String(e)));
   page.on('dialog', (d) => {
@@ -55,6 +55,8 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
 
 export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
+  // From the top: a full-page capture of a scrolled page draws the fixed header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 

@@ -71,6 +71,14 @@ describe('the web app', () => {
       await page.getByLabel('Naam van de praktijk').waitFor();
       assert.equal(await page.getByLabel('Naam van de praktijk').inputValue(), second.name);
       await shot(page, '04-settings-profile');
+      // A bad value comes back from the server as a message next to its field.
+      const kvk = page.getByLabel('KvK-nummer');
+      await kvk.fill('123');
+      await page.getByRole('button', { name: 'Opslaan' }).click();
+      await page.getByText('KvK number must be 8 digits').waitFor();
+      assert.equal(await kvk.getAttribute('aria-invalid'), 'true');
+      assert.match((await page.getByRole('alert').first().textContent()) ?? '', /Controleer de gemarkeerde velden/);
+      await shot(page, '04b-settings-field-error');
       await page.getByRole('tab', { name: 'Medewerkers' }).click();
       await page
         .getByRole('cell', { name: /Sanne Visser/ })

@@ -21,7 +21,7 @@ export function App() {
   const [router] = useState(createRouter);
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <Notifications position="top-right" />
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <I18nProvider>
           <StepUpProvider>

@@ -46,6 +46,7 @@ export const en = {
   'field.repeatPassword': 'Repeat the new password',
   'password.rules': 'At least 12 characters. A long sentence is easiest to remember.',
   'password.mismatch': 'The passwords are not the same',
+  'password.toggle': 'Show or hide the password',
 
   'layout.tagline': 'The back office of your practice, wherever you work.',
   'layout.language': 'Language',

@@ -48,6 +48,7 @@ export const nl: Record<MessageKey, string> = {
   'field.repeatPassword': 'Herhaal het nieuwe wachtwoord',
   'password.rules': 'Minstens 12 tekens. Een lange zin onthoudt u het makkelijkst.',
   'password.mismatch': 'De wachtwoorden zijn niet gelijk',
+  'password.toggle': 'Wachtwoord tonen of verbergen',
 
   'layout.tagline': 'De backoffice van uw praktijk, waar u ook werkt.',
   'layout.language': 'Taal',

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -6,6 +6,7 @@ import { InvitationPreview, Ok } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useT } from '../../app/i18n/index.tsx';
 import { useMe, useRefreshMe } from '../../app/session.ts';
+import { PasswordField } from '../../components/PasswordField.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 
@@ -99,7 +100,7 @@ export function InvitationPage() {
                       error={fieldError(accept.error, 'name')}
                       required
                     />
-                    <PasswordInput
+                    <PasswordField
                       label={t('field.newPassword')}
                       description={t('password.rules')}
                       name="password"

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Stack, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
@@ -6,6 +6,7 @@ import { LoginResponse } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useT } from '../../app/i18n/index.tsx';
 import { useMe, useRefreshMe } from '../../app/session.ts';
+import { PasswordField } from '../../components/PasswordField.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 
 /** E-mail and password; the next step is the authenticator (enrol or verify). */
@@ -52,7 +53,7 @@ export function LoginPage() {
           required
           autoFocus
         />
-        <PasswordInput
+        <PasswordField
           label={t('field.password')}
           name="password"
           autoComplete="current-password"

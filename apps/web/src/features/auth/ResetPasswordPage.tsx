@@ -1,10 +1,11 @@
-import { Alert, Anchor, Button, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Ok } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useT } from '../../app/i18n/index.tsx';
+import { PasswordField } from '../../components/PasswordField.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 
 /** Sets a new password with the token from the e-mailed link. */
@@ -44,7 +45,7 @@ export function ResetPasswordPage() {
           </Alert>
         )}
         <Text size="sm">{t('password.rules')}</Text>
-        <PasswordInput
+        <PasswordField
           label={t('field.newPassword')}
           name="password"
           autoComplete="new-password"
@@ -54,7 +55,7 @@ export function ResetPasswordPage() {
           required
           autoFocus
         />
-        <PasswordInput
+        <PasswordField
           label={t('field.repeatPassword')}
           name="repeat"
           autoComplete="new-password"

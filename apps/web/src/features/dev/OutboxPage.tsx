@@ -44,15 +44,15 @@ export function OutboxPage() {
   const outbox = useQuery({ queryKey: ['dev', 'outbox'], queryFn: () => api.get('/dev/outbox', Outbox) });
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={2}>{t('outbox.title')}</Title>
-        <Button size="xs" variant="default" onClick={() => void outbox.refetch()} loading={outbox.isFetching}>
-          {t('common.refresh')}
-        </Button>
-      </Group>
+      <Title order={2}>{t('outbox.title')}</Title>
       <Text size="sm" c="dimmed">
         {t('outbox.explain')}
       </Text>
+      <Group>
+        <Button size="xs" variant="default" onClick={() => void outbox.refetch()} disabled={outbox.isFetching}>
+          {t('common.refresh')}
+        </Button>
+      </Group>
       <QueryState query={outbox} isEmpty={(d) => d.items.length === 0} empty={t('outbox.empty')}>
         {(d) => (
           <Stack>

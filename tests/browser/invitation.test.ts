@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createTestPractice, createUser, nextCode, uniqueEmail } from '../../apps/server/src/test/factories.ts';
+import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
+import { launchBrowser, openPage, requireWebBuild, shot, withFailureShot } from './browser.ts';
+
+let t: TestApp;
+let browser: Browser;
+
+before(async () => {
+  requireWebBuild();
+  t = await startTestApp();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('invitations in the web app', () => {
+  test('an owner invites a colleague, who follows the link from the development mailbox and creates an account', async () => {
+    const owner = await createUser(t.deps, { name: 'Owner Olga' });
+    const practice = await createTestPractice(t.deps, { owner, name: `Praktijk Zon ${crypto.randomUUID().slice(0, 6)}` });
+    const colleague = uniqueEmail('colleague');
+    const watched = await openPage(browser, t.url);
+    const { context, page, problems } = watched;
+    await withFailureShot(watched, 'invitation', async () => {
+      // The owner signs in (password, then a code) and sends an invitation.
+      await page.goto(`/p/${practice.id}/settings/invitations`);
+      await page.getByLabel('E-mail address').fill(owner.email);
+      await page.getByRole('textbox', { name: 'Password', exact: true }).fill(owner.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('6-digit code').fill(nextCode(owner));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL(`**/p/${practice.id}/settings/invitations`);
+      await page
+        .getByRole('button', { name: 'English' })
+        .or(page.getByText('EN', { exact: true }))
+        .first()
+        .click();
+      await page.getByRole('heading', { name: 'Invite a colleague' }).waitFor();
+      await page.getByLabel('E-mail address').fill(colleague);
+      await page.getByRole('checkbox', { name: 'Clinician' }).check();
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      await page.getByRole('cell', { name: colleague }).waitFor();
+      await shot(page, '07-settings-invitations');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+
+      // The colleague opens the mail from the development mailbox and follows its link.
+      await page.getByRole('link', { name: 'Development mailbox' }).click();
+      const mail = page.getByRole('article').filter({ hasText: colleague });
+      await mail.waitFor();
+      await shot(page, '08-dev-outbox');
+      await mail.getByRole('link', { name: /\/invitation\?token=/ }).click();
+      await page.getByText(practice.name).waitFor();
+      await page.getByLabel('Your name').fill('Carla Collega');
+      await page.getByRole('textbox', { name: 'New password', exact: true }).fill('a long and private sentence 42');
+      await page.getByRole('button', { name: 'Create account and accept' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Welcome to ${practice.name}` })
+        .waitFor();
+      await shot(page, '09-invitation-accepted');
+
+      const account = await t.deps.db.selectFrom('users').select(['name']).where('email', '=', colleague).executeTakeFirst();
+      assert.equal(account?.name, 'Carla Collega');
+    });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
