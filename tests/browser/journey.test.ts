@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { currentTotp } from '../../apps/server/src/modules/identity/totp.ts';
 import { addMember, ageSecondFactor, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
 import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
-import { launchBrowser, openPage, requireWebBuild, shot, withFailureShot } from './browser.ts';
+import { accessibilityProblems, launchBrowser, openPage, requireWebBuild, shot, withFailureShot } from './browser.ts';
 
 let t: TestApp;
 let browser: Browser;
@@ -30,11 +30,13 @@ describe('the web app', () => {
     await addMember(t.deps, second.id, user, ['owner', 'back_office']);
     const watched = await openPage(browser, t.url);
     const { context, page, problems } = watched;
+    const a11y: string[] = [];
     await withFailureShot(watched, 'journey', async () => {
       await page.goto('/');
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       assert.match(new URL(page.url()).pathname, /^\/login$/);
       await shot(page, '01-login');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `${'01-login'}: ${p}`));
       await page.getByLabel('E-mail address').fill(user.email);
       await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -47,6 +49,7 @@ describe('the web app', () => {
       assert.equal((await key.textContent())?.replace(/\s+/g, ''), secret);
       await page.getByRole('img', { name: /QR/ }).waitFor();
       await shot(page, '02-enrolment');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `${'02-enrolment'}: ${p}`));
       const step = Math.floor(Date.now() / 30_000);
       await page.getByLabel('Code shown by the app').fill(currentTotp(secret, step * 30_000 + 1000));
       await page.getByRole('button', { name: 'Confirm and continue' }).click();
@@ -58,6 +61,7 @@ describe('the web app', () => {
       assert.equal(new URL(page.url()).pathname, `/p/${first.id}`);
       assert.equal(await page.locator('html').getAttribute('lang'), 'nl');
       await shot(page, '03-practice-home');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `${'03-practice-home'}: ${p}`));
 
       // Switch practice: the banner and the address follow.
       await page.getByTestId('practice-switcher').click();
@@ -71,6 +75,7 @@ describe('the web app', () => {
       await page.getByLabel('Naam van de praktijk').waitFor();
       assert.equal(await page.getByLabel('Naam van de praktijk').inputValue(), second.name);
       await shot(page, '04-settings-profile');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `${'04-settings-profile'}: ${p}`));
       // A bad value comes back from the server as a message next to its field.
       const kvk = page.getByLabel('KvK-nummer');
       await kvk.fill('123');
@@ -79,12 +84,14 @@ describe('the web app', () => {
       assert.equal(await kvk.getAttribute('aria-invalid'), 'true');
       assert.match((await page.getByRole('alert').first().textContent()) ?? '', /Controleer de gemarkeerde velden/);
       await shot(page, '04b-settings-field-error');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `${'04b-settings-field-error'}: ${p}`));
       await page.getByRole('tab', { name: 'Medewerkers' }).click();
       await page
         .getByRole('cell', { name: /Sanne Visser/ })
         .first()
         .waitFor();
       await shot(page, '05-settings-staff');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `${'05-settings-staff'}: ${p}`));
 
       await ageSecondFactor(t.deps, { ...user }, t.deps.config.session.stepUpMinutes + 1);
       await page.getByRole('navigation').getByRole('link', { name: 'Toegangslog' }).click();
@@ -97,6 +104,7 @@ describe('the web app', () => {
       await page.getByTestId('verify-result').waitFor();
       assert.match((await page.getByTestId('verify-result').textContent()) ?? '', /intact/);
       await shot(page, '06-access-log');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `${'06-access-log'}: ${p}`));
 
       // Sign out: back at the sign-in page, and the old cookie no longer works.
       const cookie = (await context.cookies()).find((c) => c.name === 'cd_session');
@@ -108,6 +116,7 @@ describe('the web app', () => {
       assert.equal(me.status, 401);
     });
     assert.deepEqual(problems, []);
+    assert.deepEqual(a11y, [], 'accessibility (axe-core, WCAG 2.1 AA)');
     await context.close();
   });
 

@@ -1,4 +1,8 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Ok } from '@calmdesk/shared';
+import { api } from '../api.ts';
+import { ME_KEY, useMe, type MeData } from '../session.ts';
 import { en, type MessageKey } from './en.ts';
 import { nl } from './nl.ts';
 
@@ -51,15 +55,31 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
+/**
+ * The language: a signed-in account's own setting (GET /me), otherwise this browser's last
+ * choice. Choosing while signed in saves it to the account (PATCH /me).
+ */
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [choice, setChoice] = useState<Locale>(initialLocale);
+  const me = useMe();
+  const qc = useQueryClient();
+  const account = me.data?.stage === 'complete' ? me.data : null;
+  const locale = account?.locale ?? choice;
   useEffect(() => {
     document.documentElement.lang = locale;
+    // The sign-in page after signing out speaks the account's language.
+    window.localStorage.setItem(STORAGE_KEY, locale);
   }, [locale]);
-  const setLocale = useCallback((l: Locale) => {
-    window.localStorage.setItem(STORAGE_KEY, l);
-    setLocaleState(l);
-  }, []);
+  const setLocale = useCallback(
+    (l: Locale) => {
+      setChoice(l);
+      if (!account) return;
+      void qc.cancelQueries({ queryKey: ME_KEY });
+      qc.setQueryData<MeData | null>(ME_KEY, (old) => (old ? { ...old, locale: l } : old));
+      api.patch('/me', Ok, { locale: l }).catch(() => qc.invalidateQueries({ queryKey: ME_KEY }));
+    },
+    [account, qc],
+  );
   const value = useMemo<I18n>(
     () => ({
       locale,

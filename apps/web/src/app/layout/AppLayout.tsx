@@ -39,7 +39,7 @@ export function AppLayout() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap" gap="md">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('layout.menu')} />
-            <Title order={1} size="h3" c="teal.8">
+            <Title order={1} size="h3" c="teal.9">
               Calmdesk
             </Title>
             <PracticeSwitcher memberships={memberships} />

@@ -1,22 +1,14 @@
 import { Center, Loader } from '@mantine/core';
-import { useEffect, useRef } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { pathForStage, useMe } from '../session.ts';
 
-/** Lets only a fully signed-in account through; takes its language once per account. */
+/** Lets only a fully signed-in account through. */
 export function RequireAuth() {
   const me = useMe();
-  const { t, setLocale } = useI18n();
+  const { t } = useI18n();
   const location = useLocation();
-  const synced = useRef<string | null>(null);
-  useEffect(() => {
-    if (me.data && synced.current !== me.data.id) {
-      synced.current = me.data.id;
-      setLocale(me.data.locale);
-    }
-  }, [me.data, setLocale]);
 
   if (me.isPending) {
     return (

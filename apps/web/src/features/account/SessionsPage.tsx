@@ -7,6 +7,7 @@ import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 
 const KEY = ['me', 'sessions'] as const;
 
@@ -29,7 +30,7 @@ export function SessionsPage() {
       <Paper withBorder p="md" radius="md">
         <QueryState query={sessions} isEmpty={(d) => d.items.length === 0} empty={t('sessions.empty')}>
           {(d) => (
-            <Table.ScrollContainer minWidth={640}>
+            <TableScroll label={t('sessions.title')} minWidth={640}>
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
@@ -76,7 +77,7 @@ export function SessionsPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           )}
         </QueryState>
       </Paper>

@@ -9,6 +9,7 @@ import { useStepUp } from '../../app/step-up.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { useProfile, useStaff } from '../settings/api.ts';
 import { AccessLogFilters, type AuditFilter } from './AccessLogFilters.tsx';
 
@@ -64,7 +65,7 @@ export function AccessLogPage() {
         <QueryState query={log} isEmpty={(d) => d.pages.every((pg) => pg.items.length === 0)} empty={t('audit.empty')}>
           {(d) => (
             <Stack>
-              <Table.ScrollContainer minWidth={1150}>
+              <TableScroll label={t('audit.title')} minWidth={1150}>
                 <Table striped fz="sm" verticalSpacing={6}>
                   <Table.Thead>
                     <Table.Tr>
@@ -121,7 +122,7 @@ export function AccessLogPage() {
                       ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </TableScroll>
               {log.hasNextPage ? (
                 <Group justify="center">
                   <Button variant="default" onClick={() => void log.fetchNextPage()} loading={log.isFetchingNextPage}>

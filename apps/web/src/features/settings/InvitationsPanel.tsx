@@ -8,6 +8,7 @@ import { useI18n } from '../../app/i18n/index.tsx';
 import { useStepUp } from '../../app/step-up.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { keys } from './api.ts';
 
 function InviteForm({ practiceId }: { practiceId: string }) {
@@ -88,7 +89,7 @@ export function InvitationsPanel({ practiceId }: { practiceId: string }) {
       <Paper withBorder p="md" radius="md">
         <QueryState query={list} isEmpty={(d) => d.items.length === 0} empty={t('invitations.empty')}>
           {(d) => (
-            <Table.ScrollContainer minWidth={640}>
+            <TableScroll label={t('settings.tab.invitations')} minWidth={640}>
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
@@ -118,7 +119,7 @@ export function InvitationsPanel({ practiceId }: { practiceId: string }) {
                   })}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           )}
         </QueryState>
       </Paper>

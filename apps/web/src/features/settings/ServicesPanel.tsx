@@ -2,6 +2,7 @@ import { Badge, Button, Group, Modal, Paper, Table } from '@mantine/core';
 import { useState } from 'react';
 import { useT } from '../../app/i18n/index.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { useServices, type ServiceItem } from './api.ts';
 import { ServiceForm } from './ServiceForm.tsx';
 
@@ -19,7 +20,7 @@ export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; can
       ) : null}
       <QueryState query={services} isEmpty={(d) => d.items.length === 0} empty={t('services.empty')}>
         {(d) => (
-          <Table.ScrollContainer minWidth={640}>
+          <TableScroll label={t('settings.tab.services')} minWidth={640}>
             <Table striped>
               <Table.Thead>
                 <Table.Tr>
@@ -62,7 +63,7 @@ export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; can
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </QueryState>
       <Modal

@@ -2,6 +2,7 @@ import { Badge, Button, Group, Paper, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useT } from '../../app/i18n/index.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { useStaff, type Staff } from './api.ts';
 import { StaffEditModal } from './StaffEditModal.tsx';
 import { WorkingHoursModal } from './WorkingHoursModal.tsx';
@@ -16,7 +17,7 @@ export function StaffPanel({ practiceId, canEdit }: { practiceId: string; canEdi
     <Paper withBorder p="md" radius="md">
       <QueryState query={staff} isEmpty={(d) => d.items.length === 0} empty={t('staff.empty')}>
         {(d) => (
-          <Table.ScrollContainer minWidth={820}>
+          <TableScroll label={t('settings.tab.staff')} minWidth={820}>
             <Table striped verticalSpacing="sm">
               <Table.Thead>
                 <Table.Tr>
@@ -75,7 +76,7 @@ export function StaffPanel({ practiceId, canEdit }: { practiceId: string; canEdi
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
         )}
       </QueryState>
       {editing ? <StaffEditModal practiceId={practiceId} member={editing} onClose={() => setEditing(null)} /> : null}
