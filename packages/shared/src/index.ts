@@ -5,3 +5,5 @@ export * from './schemas/common.ts';
 export * from './schemas/identity.ts';
 export * from './schemas/practices.ts';
 export * from './schemas/audit.ts';
+export * from './bsn.ts';
+export * from './schemas/clients.ts';

@@ -70,6 +70,11 @@ export interface PracticesTable {
   time_zone: Generated<string>;
   locale: Generated<'en' | 'nl'>;
   currency: Generated<string>;
+  notes_shared_with_co_clinicians: Generated<boolean>;
+  allow_multiple_open_trajectories: Generated<boolean>;
+  max_document_bytes: Generated<number>;
+  clinical_retention_years: Generated<number>;
+  next_client_number: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -181,6 +186,129 @@ export interface AuditChainHeadsTable {
   last_hash: Buffer;
 }
 
+export interface ClientsTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_number: string;
+  first_name: string;
+  name_prefix: string | null;
+  last_name: string;
+  date_of_birth: string;
+  gender: Generated<'female' | 'male' | 'other' | 'unknown'>;
+  bsn: string | null;
+  bsn_verification: Generated<'none' | 'id_document' | 'sbv_z' | 'referral_letter' | 'other'>;
+  email: string | null;
+  phone: string | null;
+  address: Json<ClientAddressJson | null> | null;
+  insurer_uzovi: string | null;
+  policy_number: string | null;
+  gp: Json<GpJson | null> | null;
+  emergency_contact: Json<EmergencyContactJson | null> | null;
+  communication: ColumnType<CommunicationJson, string | undefined, string>;
+  preferred_mode: 'in_person' | 'video' | 'phone' | 'async' | null;
+  consents: ColumnType<ConsentsJson, string | undefined, string>;
+  status: Generated<'registered' | 'intake' | 'in_treatment' | 'discharged'>;
+  merged_into: string | null;
+  pseudonym: string | null;
+  destroyed_at: Date | null;
+  last_clinical_change_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ClientAddressJson {
+  street: string;
+  houseNumber: string;
+  postalCode: string;
+  city: string;
+  country: string;
+}
+export interface GpJson {
+  name: string;
+  practiceName: string | null;
+  agbCode: string | null;
+}
+export interface EmergencyContactJson {
+  name: string;
+  relation: string | null;
+  phone: string;
+}
+export interface CommunicationJson {
+  channel?: 'email' | 'sms' | 'post' | 'phone';
+  language?: 'nl' | 'en';
+}
+export interface ConsentJson {
+  given: boolean;
+  date: string;
+  source: 'verbal' | 'written' | 'portal' | 'referral' | 'other';
+}
+export type ConsentsJson = Partial<Record<'onlineTreatment' | 'shareWithGp' | 'remindersSms' | 'remindersEmail', ConsentJson>>;
+
+export interface ClientHistoryTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_id: string;
+  at: Timestamp;
+  user_id: string | null;
+  action: string;
+  changes: ColumnType<Record<string, { from: unknown; to: unknown }>, string | undefined, string>;
+}
+
+export interface CareTrajectoriesTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_id: string;
+  start_date: string;
+  end_date: string | null;
+  lead_membership_id: string;
+  care_demand_type: string | null;
+  diagnosis_group: string | null;
+  referral_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_id: string;
+  label: 'referral_letter' | 'consent' | 'letter_sent' | 'letter_received' | 'identity' | 'other';
+  file_name: string;
+  mime_type: 'application/pdf' | 'image/png' | 'image/jpeg';
+  size_bytes: number;
+  sha256: Buffer;
+  uploaded_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface DocumentBlobsTable {
+  document_id: string;
+  practice_id: string;
+  content: Buffer;
+}
+
+export interface ClinicalNotesTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_id: string;
+  author_membership_id: string;
+  kind: 'session' | 'free';
+  session_date: string | null;
+  body: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DestructionRequestsTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_id: string;
+  basis: 'client_request' | 'retention_expired';
+  request_received_on: string | null;
+  note: string | null;
+  performed_by: string | null;
+  performed_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -196,7 +324,27 @@ export interface DB {
   email_outbox: EmailOutboxTable;
   audit_log: AuditLogTable;
   audit_chain_heads: AuditChainHeadsTable;
+  clients: ClientsTable;
+  client_history: ClientHistoryTable;
+  care_trajectories: CareTrajectoriesTable;
+  documents: DocumentsTable;
+  document_blobs: DocumentBlobsTable;
+  clinical_notes: ClinicalNotesTable;
+  destruction_requests: DestructionRequestsTable;
 }
 
 /** Tables that hold one practice's data; every one carries `practice_id`. */
-export type PracticeTable = 'memberships' | 'invitations' | 'locations' | 'rooms' | 'services' | 'working_hours';
+export type PracticeTable =
+  | 'memberships'
+  | 'invitations'
+  | 'locations'
+  | 'rooms'
+  | 'services'
+  | 'working_hours'
+  | 'clients'
+  | 'client_history'
+  | 'care_trajectories'
+  | 'documents'
+  | 'document_blobs'
+  | 'clinical_notes'
+  | 'destruction_requests';

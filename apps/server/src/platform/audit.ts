@@ -62,3 +62,29 @@ function defaultLegalBasis(category: AuditCategory): string {
       return 'legitimate_interest';
   }
 }
+
+/** Several entries in one statement (search hits); the trigger chains them in order. */
+export async function writeAuditMany(db: Kysely<DB>, events: AuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db
+    .insertInto('audit_log')
+    .values(
+      events.map((e) => ({
+        action: e.action,
+        outcome: e.outcome ?? 'ok',
+        practice_id: e.practiceId,
+        user_id: e.userId,
+        on_behalf_of: e.onBehalfOf ?? null,
+        entity_type: e.entityType ?? null,
+        entity_id: e.entityId ?? null,
+        client_id: e.clientId ?? null,
+        data_category: e.dataCategory,
+        legal_basis: e.legalBasis ?? defaultLegalBasis(e.dataCategory),
+        break_glass: e.breakGlass ?? false,
+        reason: e.reason ?? null,
+        request_id: e.requestId ?? null,
+        ip_address: e.ipAddress ?? null,
+      })),
+    )
+    .execute();
+}

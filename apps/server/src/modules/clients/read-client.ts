@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import { normaliseBsn, type ClientSearchQuery } from '@calmdesk/shared';
+import type { PracticeCtx } from '../../platform/context.ts';
+import { writeAuditMany } from '../../platform/audit.ts';
+import { scoped } from '../../platform/tenancy.ts';
+import { presentClient, presentSummary, SUMMARY_COLUMNS } from './presenter.ts';
+import { loadClient } from './queries.ts';
+
+/** One client's administrative record (any member; audited). */
+export async function getClient(ctx: PracticeCtx, clientId: string) {
+  const row = await loadClient(ctx, clientId, { allowDestroyed: true });
+  await scoped(ctx).audit({ action: 'client.read', entityType: 'client', entityId: clientId, clientId, dataCategory: 'client' });
+  return presentClient(row);
+}
+
+/** `dd-mm-yyyy` or `yyyy-mm-dd` → ISO date, else null. */
+function asDate(q: string): string | null {
+  const nl = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(q);
+  if (nl) return `${nl[3]}-${nl[2]?.padStart(2, '0')}-${nl[1]?.padStart(2, '0')}`;
+  return /^\d{4}-\d{2}-\d{2}$/.test(q) ? q : null;
+}
+
+/**
+ * Finds clients by name (typo-tolerant), client number, BSN or date of birth. Every hit is
+ * an access to that client's file and gets its own access-log entry.
+ */
+export async function searchClients(ctx: PracticeCtx, query: z.infer<typeof ClientSearchQuery>) {
+  const q = query.q?.trim() ?? '';
+  let sel = scoped(ctx).selectFrom('clients').select(SUMMARY_COLUMNS).where('merged_into', 'is', null).where('destroyed_at', 'is', null);
+  if (query.status) sel = sel.where('status', '=', query.status);
+  const bsn = normaliseBsn(q);
+  const date = asDate(q);
+  const fullName = sql<string>`lower(first_name || ' ' || coalesce(name_prefix || ' ', '') || last_name)`;
+  if (bsn && /^\d{8,9}$/.test(q.replace(/[\s.-]/g, ''))) sel = sel.where('bsn', '=', bsn);
+  else if (date) sel = sel.where('date_of_birth', '=', date);
+  else if (/^C-?\d+$/i.test(q)) sel = sel.where('client_number', '=', `C-${q.replace(/^C-?/i, '').padStart(6, '0')}`);
+  else if (q) {
+    const like = `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    sel = sel.where((eb) =>
+      eb.or([eb(fullName, 'like', like), eb(sql<number>`word_similarity(${q.toLowerCase()}, ${fullName})`, '>', 0.5)]),
+    );
+    sel = sel.orderBy(sql`word_similarity(${q.toLowerCase()}, ${fullName})`, 'desc');
+  }
+  const rows = await sel.orderBy('last_name').orderBy('first_name').limit(query.limit).execute();
+  await writeAuditMany(
+    ctx.tx,
+    rows.map((r) => ({
+      action: 'client.search_hit',
+      practiceId: ctx.practiceId,
+      userId: ctx.actor.userId,
+      entityType: 'client',
+      entityId: r.id,
+      clientId: r.id,
+      dataCategory: 'client' as const,
+      requestId: ctx.meta.requestId,
+      ipAddress: ctx.meta.ip,
+    })),
+  );
+  return { items: rows.map(presentSummary) };
+}
+
+/** Who changed what, when — newest first. */
+export async function clientHistory(ctx: PracticeCtx, clientId: string) {
+  await loadClient(ctx, clientId, { allowDestroyed: true });
+  const rows = await scoped(ctx)
+    .selectFrom('client_history')
+    .leftJoin('users', 'users.id', 'client_history.user_id')
+    .select(['client_history.at', 'client_history.action', 'client_history.changes', 'users.name'])
+    .where('client_history.client_id', '=', clientId)
+    .orderBy('client_history.id', 'desc')
+    .limit(500)
+    .execute();
+  await scoped(ctx).audit({ action: 'client.history.read', entityType: 'client', entityId: clientId, clientId, dataCategory: 'client' });
+  return { items: rows.map((r) => ({ at: r.at.toISOString(), userName: r.name, action: r.action, changes: r.changes })) };
+}
