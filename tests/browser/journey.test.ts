@@ -93,6 +93,28 @@ describe('the web app', () => {
       await shot(page, '05-settings-staff');
       a11y.push(...(await accessibilityProblems(page)).map((p) => `${'05-settings-staff'}: ${p}`));
 
+      // Owner edits a member (needs a recent second factor, which the enrolment just gave).
+      await page.getByRole('button', { name: 'Wijzigen: Sanne Visser' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('checkbox', { name: 'Behandelaar' }).check();
+      await dialog.getByLabel('BIG-nummer').fill('123');
+      await dialog.getByRole('button', { name: 'Opslaan' }).click();
+      await dialog.getByText('BIG number must be 11 digits').waitFor();
+      await dialog.getByLabel('BIG-nummer').fill('19012345601');
+      await dialog.getByRole('button', { name: 'Opslaan' }).click();
+      await page.getByRole('cell', { name: '19012345601' }).waitFor();
+
+      // Working hours of the clinician: one block on Monday.
+      await page.getByRole('button', { name: 'Werktijden: Sanne Visser' }).click();
+      await dialog.getByText('Geen werktijden ingesteld.').waitFor();
+      await dialog.getByRole('button', { name: 'Blok toevoegen' }).click();
+      await dialog.getByLabel('Tot').fill('12:30');
+      await shot(page, '05b-working-hours');
+      await dialog.getByRole('button', { name: 'Opslaan' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const hours = await t.deps.db.selectFrom('working_hours').selectAll().where('practice_id', '=', second.id).execute();
+      assert.equal(hours.length, 1);
+
       await ageSecondFactor(t.deps, { ...user }, t.deps.config.session.stepUpMinutes + 1);
       await page.getByRole('navigation').getByRole('link', { name: 'Toegangslog' }).click();
       const stepUp = page.getByTestId('step-up-form');

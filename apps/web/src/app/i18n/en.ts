@@ -7,6 +7,7 @@ export const en = {
   'common.backToLogin': 'Back to sign-in',
   'common.toLogin': 'Go to sign-in',
   'common.cancel': 'Cancel',
+  'common.close': 'Close',
   'common.edit': 'Edit',
   'common.empty': 'Nothing here yet.',
   'common.invalidDate': 'Not a valid date',

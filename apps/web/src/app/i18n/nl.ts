@@ -9,6 +9,7 @@ export const nl: Record<MessageKey, string> = {
   'common.backToLogin': 'Terug naar inloggen',
   'common.toLogin': 'Naar inloggen',
   'common.cancel': 'Annuleren',
+  'common.close': 'Sluiten',
   'common.edit': 'Wijzigen',
   'common.empty': 'Hier staat nog niets.',
   'common.invalidDate': 'Geen geldige datum',

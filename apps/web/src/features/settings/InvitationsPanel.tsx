@@ -21,7 +21,11 @@ function InviteForm({ practiceId }: { practiceId: string }) {
     mutationFn: () => withStepUp(() => api.post(`/practices/${practiceId}/invitations`, Invitation, { email, roles })),
     onSuccess: async (inv) => {
       setEmail('');
-      notifications.show({ color: 'teal', message: t('invitations.sent', { email: inv.email }) });
+      notifications.show({
+        color: 'teal',
+        message: t('invitations.sent', { email: inv.email }),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
       await qc.invalidateQueries({ queryKey: keys.invitations(practiceId) });
     },
   });

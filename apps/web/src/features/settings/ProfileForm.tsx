@@ -73,7 +73,7 @@ function Form({ practiceId, profile, canEdit }: { practiceId: string; profile: P
       qc.setQueryData(keys.profile(practiceId), p);
       setDraft(toDraft(p));
       await qc.invalidateQueries({ queryKey: ME_KEY });
-      notifications.show({ color: 'teal', message: t('common.saved') });
+      notifications.show({ color: 'teal', message: t('common.saved'), closeButtonProps: { 'aria-label': t('common.close') } });
     },
   });
   const text = (name: keyof Draft, label: string, extra: { description?: string; required?: boolean; autoComplete?: string } = {}) => (

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Modal, Paper, Table } from '@mantine/core';
+import { Badge, Button, Group, Modal, Paper, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useT } from '../../app/i18n/index.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -48,9 +48,9 @@ export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; can
                     </Table.Td>
                     <Table.Td>{s.billingCode ?? '—'}</Table.Td>
                     <Table.Td>
-                      <Badge color={s.active ? 'teal' : 'gray'} variant="outline" size="sm">
+                      <Text size="sm" fw={600} c={s.active ? 'teal.9' : 'gray.7'} style={{ whiteSpace: 'nowrap' }}>
                         {s.active ? t('common.active') : t('common.inactive')}
-                      </Badge>
+                      </Text>
                     </Table.Td>
                     {canEdit ? (
                       <Table.Td>

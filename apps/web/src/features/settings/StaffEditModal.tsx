@@ -40,7 +40,7 @@ export function StaffEditModal({ practiceId, member, onClose }: Props) {
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: keys.staff(practiceId) });
       await qc.invalidateQueries({ queryKey: ME_KEY });
-      notifications.show({ color: 'teal', message: t('common.saved') });
+      notifications.show({ color: 'teal', message: t('common.saved'), closeButtonProps: { 'aria-label': t('common.close') } });
       onClose();
     },
   });

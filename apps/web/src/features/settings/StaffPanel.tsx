@@ -17,7 +17,7 @@ export function StaffPanel({ practiceId, canEdit }: { practiceId: string; canEdi
     <Paper withBorder p="md" radius="md">
       <QueryState query={staff} isEmpty={(d) => d.items.length === 0} empty={t('staff.empty')}>
         {(d) => (
-          <TableScroll label={t('settings.tab.staff')} minWidth={820}>
+          <TableScroll label={t('settings.tab.staff')} minWidth={1000}>
             <Table striped verticalSpacing="sm">
               <Table.Thead>
                 <Table.Tr>
@@ -54,9 +54,9 @@ export function StaffPanel({ practiceId, canEdit }: { practiceId: string; canEdi
                     <Table.Td>{s.agbCode ?? '—'}</Table.Td>
                     <Table.Td>{s.bigNumber ?? '—'}</Table.Td>
                     <Table.Td>
-                      <Badge color={s.active ? 'teal' : 'gray'} variant="outline" size="sm">
+                      <Text size="sm" fw={600} c={s.active ? 'teal.9' : 'gray.7'} style={{ whiteSpace: 'nowrap' }}>
                         {s.active ? t('common.active') : t('common.inactive')}
-                      </Badge>
+                      </Text>
                     </Table.Td>
                     <Table.Td>
                       <Group gap={6} wrap="nowrap">

@@ -8,6 +8,7 @@ import { api } from '../../app/api.ts';
 import { useT } from '../../app/i18n/index.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { keys, useLocations, type Staff } from './api.ts';
 
 type Block = z.output<typeof WorkingHours>['items'][number];
@@ -30,7 +31,7 @@ function Editor({ practiceId, member, canEdit, initial, onClose }: Props & { ini
     mutationFn: () => api.put(`/practices/${practiceId}/staff/${member.membershipId}/working-hours`, WorkingHours, { items: rows }),
     onSuccess: (d) => {
       qc.setQueryData(keys.hours(practiceId, member.membershipId), d);
-      notifications.show({ color: 'teal', message: t('common.saved') });
+      notifications.show({ color: 'teal', message: t('common.saved'), closeButtonProps: { 'aria-label': t('common.close') } });
       onClose();
     },
   });
@@ -48,84 +49,86 @@ function Editor({ practiceId, member, canEdit, initial, onClose }: Props & { ini
     <Stack>
       {rows.length === 0 ? <Text c="dimmed">{t('hours.empty')}</Text> : null}
       {rows.length > 0 ? (
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('hours.weekday')}</Table.Th>
-              <Table.Th>{t('hours.start')}</Table.Th>
-              <Table.Th>{t('hours.end')}</Table.Th>
-              <Table.Th>{t('hours.location')}</Table.Th>
-              <Table.Th>{t('hours.modes')}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((r, i) => (
-              <Table.Tr key={i}>
-                <Table.Td>
-                  <Select
-                    aria-label={t('hours.weekday')}
-                    value={String(r.weekday)}
-                    onChange={(v) => update(i, { weekday: Number(v ?? 1) })}
-                    data={WEEKDAYS.map((d) => ({ value: String(d), label: t(`weekday.${d}`) }))}
-                    allowDeselect={false}
-                    readOnly={!canEdit}
-                    error={err(i, 'weekday')}
-                    w={130}
-                  />
-                </Table.Td>
-                {(['start', 'end'] as const).map((f) => (
-                  <Table.Td key={f}>
-                    <TextInput
-                      aria-label={t(`hours.${f}`)}
-                      value={r[f]}
-                      placeholder="09:00"
-                      onChange={(e) => update(i, { [f]: e.currentTarget.value })}
+        <TableScroll label={t('hours.title')} minWidth={900}>
+          <Table>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('hours.weekday')}</Table.Th>
+                <Table.Th>{t('hours.start')}</Table.Th>
+                <Table.Th>{t('hours.end')}</Table.Th>
+                <Table.Th>{t('hours.location')}</Table.Th>
+                <Table.Th>{t('hours.modes')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((r, i) => (
+                <Table.Tr key={i}>
+                  <Table.Td>
+                    <Select
+                      aria-label={t('hours.weekday')}
+                      value={String(r.weekday)}
+                      onChange={(v) => update(i, { weekday: Number(v ?? 1) })}
+                      data={WEEKDAYS.map((d) => ({ value: String(d), label: t(`weekday.${d}`) }))}
+                      allowDeselect={false}
                       readOnly={!canEdit}
-                      error={err(i, f)}
-                      w={90}
+                      error={err(i, 'weekday')}
+                      w={130}
                     />
                   </Table.Td>
-                ))}
-                <Table.Td>
-                  <Select
-                    aria-label={t('hours.location')}
-                    value={r.locationId ?? NO_LOCATION}
-                    onChange={(v) => update(i, { locationId: v && v !== NO_LOCATION ? v : null })}
-                    data={locationData}
-                    allowDeselect={false}
-                    readOnly={!canEdit}
-                    error={err(i, 'locationId')}
-                    w={170}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <MultiSelect
-                    aria-label={t('hours.modes')}
-                    value={r.modes}
-                    onChange={(v) => update(i, { modes: MODES.filter((m): m is Mode => v.includes(m)) })}
-                    data={MODES.map((m) => ({ value: m, label: t(`mode.${m}`) }))}
-                    readOnly={!canEdit}
-                    error={err(i, 'modes')}
-                    miw={200}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  {canEdit ? (
-                    <ActionIcon
-                      variant="subtle"
-                      color="red"
-                      aria-label={t('hours.remove')}
-                      onClick={() => setRows(rows.filter((_, j) => j !== i))}
-                    >
-                      ×
-                    </ActionIcon>
-                  ) : null}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                  {(['start', 'end'] as const).map((f) => (
+                    <Table.Td key={f}>
+                      <TextInput
+                        aria-label={t(`hours.${f}`)}
+                        value={r[f]}
+                        placeholder="09:00"
+                        onChange={(e) => update(i, { [f]: e.currentTarget.value })}
+                        readOnly={!canEdit}
+                        error={err(i, f)}
+                        w={90}
+                      />
+                    </Table.Td>
+                  ))}
+                  <Table.Td>
+                    <Select
+                      aria-label={t('hours.location')}
+                      value={r.locationId ?? NO_LOCATION}
+                      onChange={(v) => update(i, { locationId: v && v !== NO_LOCATION ? v : null })}
+                      data={locationData}
+                      allowDeselect={false}
+                      readOnly={!canEdit}
+                      error={err(i, 'locationId')}
+                      w={170}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <MultiSelect
+                      aria-label={t('hours.modes')}
+                      value={r.modes}
+                      onChange={(v) => update(i, { modes: MODES.filter((m): m is Mode => v.includes(m)) })}
+                      data={MODES.map((m) => ({ value: m, label: t(`mode.${m}`) }))}
+                      readOnly={!canEdit}
+                      error={err(i, 'modes')}
+                      miw={200}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    {canEdit ? (
+                      <ActionIcon
+                        variant="subtle"
+                        color="red"
+                        aria-label={t('hours.remove')}
+                        onClick={() => setRows(rows.filter((_, j) => j !== i))}
+                      >
+                        ×
+                      </ActionIcon>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableScroll>
       ) : null}
       <ErrorAlert error={save.error} shownFields={shown} />
       {canEdit ? (
@@ -161,7 +164,7 @@ export function WorkingHoursModal(props: Props) {
     queryFn: () => api.get(`/practices/${practiceId}/staff/${member.membershipId}/working-hours`, WorkingHours),
   });
   return (
-    <Modal opened onClose={props.onClose} title={t('hours.titleFor', { name: member.name })} size="xl">
+    <Modal opened onClose={props.onClose} title={t('hours.titleFor', { name: member.name })} size={1040}>
       <QueryState query={hours}>{(d) => <Editor {...props} initial={d.items} />}</QueryState>
     </Modal>
   );
