@@ -7,3 +7,4 @@ export * from './schemas/practices.ts';
 export * from './schemas/audit.ts';
 export * from './bsn.ts';
 export * from './schemas/clients.ts';
+export * from './schemas/client-import.ts';

@@ -53,12 +53,17 @@ export class Client {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined && typeof body !== 'string') h['content-type'] = 'application/json';
     if (typeof body === 'string') h['content-type'] ??= 'application/json';
+    return this.send<T>(method, path, h, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
+  }
+
+  /** A request whose body is sent as is (a CSV file, PDF bytes) under the given content type. */
+  raw<T = any>(method: string, path: string, body: string | Uint8Array, contentType: string): Promise<Reply<T>> {
+    return this.send<T>(method, path, { 'content-type': contentType }, body);
+  }
+
+  private async send<T>(method: string, path: string, h: Record<string, string>, body: string | Uint8Array | undefined): Promise<Reply<T>> {
     if (this.cookie) h.cookie = this.cookie;
-    const res = await fetch(this.baseUrl + path, {
-      method,
-      headers: h,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    const res = await fetch(this.baseUrl + path, { method, headers: h, body: body as BodyInit | undefined });
     const setCookie = res.headers.getSetCookie();
     for (const c of setCookie) {
       const [pair] = c.split(';');
