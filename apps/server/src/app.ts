@@ -13,6 +13,7 @@ import { AppError } from './platform/errors.ts';
 import { installErrorHandling } from './platform/http.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { clientRoutes } from './modules/clients/routes.ts';
+import { clientRecordRoutes } from './modules/clients/records-routes.ts';
 import { clientImportRoutes } from './modules/clients/import-routes.ts';
 import { devOutboxRoutes } from './modules/dev/routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(practiceRoutes, { prefix: '/practices/:practiceId' });
       await api.register(auditRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientRoutes, { prefix: '/practices/:practiceId' });
+      await api.register(clientRecordRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientImportRoutes, { prefix: '/practices/:practiceId' });
       if (!deps.config.mail.smtpUrl && deps.config.env !== 'production') await api.register(devOutboxRoutes);
     },

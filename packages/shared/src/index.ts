@@ -8,3 +8,4 @@ export * from './schemas/audit.ts';
 export * from './bsn.ts';
 export * from './schemas/clients.ts';
 export * from './schemas/client-import.ts';
+export * from './schemas/records.ts';

@@ -1,0 +1,206 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { NoteCreateBody, NotePatch } from '@calmdesk/shared';
+import type { PracticeCtx } from '../../platform/context.ts';
+import { writeAuditMany } from '../../platform/audit.ts';
+import { AppError } from '../../platform/errors.ts';
+import { requireRole, scoped } from '../../platform/tenancy.ts';
+import { addHistory, loadClient } from './queries.ts';
+
+/*
+ * Clinical notes live apart from the client file. Only a clinician reaches them: their own
+ * notes always, a co-clinician's only where the practice shares notes. A member who also holds
+ * an administrative role (owner, back office, billing) sees only their own notes, so the
+ * sharing setting can never open notes to those roles. Note text goes into no history entry,
+ * no audit reason and no log line.
+ */
+
+function noteQuery(ctx: PracticeCtx) {
+  return scoped(ctx)
+    .selectFrom('clinical_notes')
+    .innerJoin('memberships', 'memberships.id', 'clinical_notes.author_membership_id')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select([
+      'clinical_notes.id',
+      'clinical_notes.client_id',
+      'clinical_notes.author_membership_id',
+      'users.name as author_name',
+      'clinical_notes.kind',
+      'clinical_notes.session_date',
+      'clinical_notes.body',
+      'clinical_notes.created_at',
+      'clinical_notes.updated_at',
+    ]);
+}
+type NoteRow = Awaited<ReturnType<ReturnType<typeof noteQuery>['executeTakeFirstOrThrow']>>;
+
+function present(ctx: PracticeCtx, n: NoteRow) {
+  return {
+    id: n.id,
+    clientId: n.client_id,
+    authorMembershipId: n.author_membership_id,
+    authorName: n.author_name,
+    own: n.author_membership_id === ctx.membershipId,
+    kind: n.kind,
+    sessionDate: n.session_date,
+    body: n.body,
+    createdAt: n.created_at.toISOString(),
+    updatedAt: n.updated_at.toISOString(),
+  };
+}
+
+async function sharingOn(ctx: PracticeCtx): Promise<boolean> {
+  const p = await ctx.tx
+    .selectFrom('practices')
+    .select('notes_shared_with_co_clinicians')
+    .where('id', '=', ctx.practiceId)
+    .executeTakeFirstOrThrow();
+  return p.notes_shared_with_co_clinicians;
+}
+
+/** Whether the actor treats this client: lead of one of its trajectories, or author of a note on it. */
+async function isCoClinician(ctx: PracticeCtx, clientId: string): Promise<boolean> {
+  const row = await ctx.tx
+    .selectNoFrom((eb) =>
+      eb
+        .or([
+          eb.exists(
+            scoped(ctx)
+              .selectFrom('care_trajectories')
+              .select(sql`1`.as('x'))
+              .where('client_id', '=', clientId)
+              .where('lead_membership_id', '=', ctx.membershipId),
+          ),
+          eb.exists(
+            scoped(ctx)
+              .selectFrom('clinical_notes')
+              .select(sql`1`.as('x'))
+              .where('client_id', '=', clientId)
+              .where('author_membership_id', '=', ctx.membershipId),
+          ),
+        ])
+        .as('yes'),
+    )
+    .executeTakeFirstOrThrow();
+  return Boolean(row.yes);
+}
+
+/** Whether this actor may read co-clinicians' notes on the client (besides their own). */
+async function readsSharedNotes(ctx: PracticeCtx, clientId: string): Promise<boolean> {
+  if (ctx.roles.some((r) => r !== 'clinician')) return false;
+  return (await sharingOn(ctx)) && (await isCoClinician(ctx, clientId));
+}
+
+async function auditReads(ctx: PracticeCtx, clientId: string, noteIds: string[]) {
+  await writeAuditMany(
+    ctx.tx,
+    noteIds.map((id) => ({
+      action: 'note.read',
+      practiceId: ctx.practiceId,
+      userId: ctx.actor.userId,
+      entityType: 'clinical_note',
+      entityId: id,
+      clientId,
+      dataCategory: 'clinical' as const,
+      requestId: ctx.meta.requestId,
+      ipAddress: ctx.meta.ip,
+    })),
+  );
+}
+
+/** The notes on a client this clinician may read (403 `forbidden` for non-clinicians). Audited per note. */
+export async function listNotes(ctx: PracticeCtx, clientId: string) {
+  requireRole(ctx, 'clinician');
+  await loadClient(ctx, clientId);
+  const shared = await readsSharedNotes(ctx, clientId);
+  const rows = await noteQuery(ctx)
+    .where('clinical_notes.client_id', '=', clientId)
+    .$if(!shared, (q) => q.where('clinical_notes.author_membership_id', '=', ctx.membershipId))
+    .orderBy('clinical_notes.created_at', 'desc')
+    .execute();
+  await auditReads(
+    ctx,
+    clientId,
+    rows.map((r) => r.id),
+  );
+  if (rows.length === 0) {
+    await scoped(ctx).audit({ action: 'note.list', entityType: 'client', entityId: clientId, clientId, dataCategory: 'clinical' });
+  }
+  return { items: rows.map((r) => present(ctx, r)), sharedWithCoClinicians: shared };
+}
+
+/** The actor's own notes on a client, for an export the author asked for (no audit entry of its own). */
+export async function ownNotesOf(ctx: PracticeCtx, clientId: string) {
+  requireRole(ctx, 'clinician');
+  const rows = await noteQuery(ctx)
+    .where('clinical_notes.client_id', '=', clientId)
+    .where('clinical_notes.author_membership_id', '=', ctx.membershipId)
+    .orderBy('clinical_notes.created_at')
+    .execute();
+  return rows.map((r) => present(ctx, r));
+}
+
+async function loadVisibleNote(ctx: PracticeCtx, clientId: string, noteId: string) {
+  requireRole(ctx, 'clinician');
+  await loadClient(ctx, clientId, { lock: true });
+  const row = await noteQuery(ctx)
+    .where('clinical_notes.id', '=', noteId)
+    .where('clinical_notes.client_id', '=', clientId)
+    .executeTakeFirst();
+  // A note the actor may not read answers as if it did not exist.
+  if (!row || (row.author_membership_id !== ctx.membershipId && !(await readsSharedNotes(ctx, clientId)))) {
+    throw AppError.notFound('note');
+  }
+  return row;
+}
+
+/** One note, if the actor may read it (404 otherwise). */
+export async function getNote(ctx: PracticeCtx, clientId: string, noteId: string) {
+  const row = await loadVisibleNote(ctx, clientId, noteId);
+  await auditReads(ctx, clientId, [noteId]);
+  return present(ctx, row);
+}
+
+async function touchClinical(ctx: PracticeCtx, clientId: string) {
+  await scoped(ctx).updateTable('clients').set({ last_clinical_change_at: new Date() }).where('id', '=', clientId).execute();
+}
+
+/** A clinician writes a note on a client (403 `forbidden` for other roles). */
+export async function createNote(ctx: PracticeCtx, clientId: string, input: z.infer<typeof NoteCreateBody>) {
+  requireRole(ctx, 'clinician');
+  await loadClient(ctx, clientId, { lock: true });
+  const row = await scoped(ctx)
+    .insertInto('clinical_notes', [
+      {
+        client_id: clientId,
+        author_membership_id: ctx.membershipId,
+        kind: input.kind,
+        session_date: input.sessionDate ?? null,
+        body: input.body,
+      },
+    ])
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await touchClinical(ctx, clientId);
+  await addHistory(ctx, clientId, 'note.add');
+  await scoped(ctx).audit({ action: 'note.create', entityType: 'clinical_note', entityId: row.id, clientId, dataCategory: 'clinical' });
+  return present(ctx, await noteQuery(ctx).where('clinical_notes.id', '=', row.id).executeTakeFirstOrThrow());
+}
+
+/** The author edits their note; a co-clinician who may read it gets 403, anyone else 404. */
+export async function updateNote(ctx: PracticeCtx, clientId: string, noteId: string, input: z.infer<typeof NotePatch>) {
+  const before = await loadVisibleNote(ctx, clientId, noteId);
+  if (before.author_membership_id !== ctx.membershipId) throw new AppError('forbidden', 'only the author can change a note');
+  const kind = input.kind ?? before.kind;
+  const sessionDate = input.sessionDate !== undefined ? input.sessionDate : before.session_date;
+  if (kind === 'session' && !sessionDate) throw AppError.field('body.sessionDate', 'a session note needs its session date');
+  await scoped(ctx)
+    .updateTable('clinical_notes')
+    .set({ kind, session_date: sessionDate, ...(input.body !== undefined && { body: input.body }), updated_at: new Date() })
+    .where('id', '=', noteId)
+    .execute();
+  await touchClinical(ctx, clientId);
+  await addHistory(ctx, clientId, 'note.edit');
+  await scoped(ctx).audit({ action: 'note.update', entityType: 'clinical_note', entityId: noteId, clientId, dataCategory: 'clinical' });
+  return present(ctx, await noteQuery(ctx).where('clinical_notes.id', '=', noteId).executeTakeFirstOrThrow());
+}
