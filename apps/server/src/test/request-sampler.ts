@@ -26,6 +26,14 @@ const KNOWN_FIELDS: Record<string, unknown> = {
   postalCode: '1011 AB',
 };
 
+/**
+ * Valid sample bodies for media types other than JSON, by type (a route documents its type
+ * under requestBody.content). A function, so each call gets a fresh body.
+ */
+export const RAW_BODIES: Record<string, () => string | Uint8Array> = {
+  'text/csv': () => `voornaam;achternaam;geboortedatum\r\nWalker;Csv ${crypto.randomUUID().slice(0, 8)};27-03-1980\r\n`,
+};
+
 export interface SampleContext {
   /** The id to use for a field or parameter named `<kind>Id`; throws a SamplerGap for unknown kinds. */
   idFor(field: string): string;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, type Reply, type TestApp } from './harness.ts';
 import { createPopulatedPractice, signIn, snapshotPractice, type PopulatedPractice } from './factories.ts';
-import { sample, SamplerGap, type JsonSchema } from './request-sampler.ts';
+import { RAW_BODIES, sample, SamplerGap, type JsonSchema } from './request-sampler.ts';
 
 const PREFIX = '/api/v1/practices/{practiceId}';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -63,6 +63,8 @@ interface Built {
   bodyIdFields: Set<string>;
   /** Path parameters other than practiceId. */
   otherParams: string[];
+  /** Set when the body is not JSON (sent as is). */
+  contentType: string | undefined;
 }
 
 /** A valid request for `o`, with path identifiers from `pathObjects` and body identifiers from `bodyObjects`. */
@@ -82,15 +84,24 @@ function build(o: Operation, pathObjects: Objects, bodyObjects: Objects = pathOb
     }
   }
   if (/\{[^}]+\}/.test(url)) throw new SamplerGap(`${o.method} ${o.path}: undocumented path parameter in ${url}`);
+  const content: Record<string, unknown> = o.op.requestBody?.content ?? {};
   const bodySchema = o.op.requestBody?.content?.['application/json']?.schema;
-  if (o.op.requestBody && !bodySchema) throw new SamplerGap(`${o.method} ${o.path}: request body is not JSON`);
+  const contentType = bodySchema ? undefined : Object.keys(content).find((type) => type in RAW_BODIES);
+  if (o.op.requestBody && !bodySchema && !contentType) {
+    throw new SamplerGap(`${o.method} ${o.path}: request body is neither JSON nor a type in RAW_BODIES`);
+  }
   const bodyIdFields = new Set<string>();
-  const body = bodySchema ? sample(bodySchema, { idFor: idPicker(bodyObjects, bodyIdFields), text: 'Walker', resolveRef }) : undefined;
+  const body = bodySchema
+    ? sample(bodySchema, { idFor: idPicker(bodyObjects, bodyIdFields), text: 'Walker', resolveRef })
+    : contentType
+      ? RAW_BODIES[contentType]?.()
+      : undefined;
   const qs = query.toString();
-  return { url: qs ? `${url}?${qs}` : url, body, bodyIdFields, otherParams };
+  return { url: qs ? `${url}?${qs}` : url, body, bodyIdFields, otherParams, contentType };
 }
 
 function call(o: Operation, built: Built): Promise<Reply> {
+  if (built.contentType) return owner.raw(o.method.toUpperCase(), built.url, built.body as string | Uint8Array, built.contentType);
   return owner.request(o.method.toUpperCase(), built.url, built.body);
 }
 
