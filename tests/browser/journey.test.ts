@@ -128,6 +128,12 @@ describe('the web app', () => {
       await shot(page, '06-access-log');
       a11y.push(...(await accessibilityProblems(page)).map((p) => `${'06-access-log'}: ${p}`));
 
+      // Own sessions: this browser is listed and marked.
+      await page.getByRole('navigation').getByRole('link', { name: 'Mijn sessies' }).click();
+      await page.getByText('Deze browser').waitFor();
+      await shot(page, '07-sessions');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `07-sessions: ${p}`));
+
       // Sign out: back at the sign-in page, and the old cookie no longer works.
       const cookie = (await context.cookies()).find((c) => c.name === 'cd_session');
       assert.ok(cookie, 'a session cookie was set');

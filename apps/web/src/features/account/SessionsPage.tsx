@@ -1,4 +1,4 @@
-import { Badge, Paper, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Paper, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Ok, SessionList } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
@@ -52,13 +52,13 @@ export function SessionsPage() {
                         </Text>
                       </Table.Td>
                       <Table.Td>{s.ipAddress ?? '—'}</Table.Td>
-                      <Table.Td>{dateTime(s.createdAt)}</Table.Td>
-                      <Table.Td>{dateTime(s.lastSeenAt)}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(s.createdAt)}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(s.lastSeenAt)}</Table.Td>
                       <Table.Td>
                         {s.current ? (
-                          <Badge color="teal" variant="light">
+                          <Text size="sm" fw={600} c="teal.9" style={{ whiteSpace: 'nowrap' }}>
                             {t('sessions.current')}
-                          </Badge>
+                          </Text>
                         ) : (
                           <ConfirmButton
                             size="xs"
