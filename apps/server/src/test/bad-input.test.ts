@@ -31,6 +31,10 @@ function bodyRoutes() {
     room: p.roomId,
     service: p.serviceId,
     membership: p.clinicianMembershipId,
+    client: p.clientId,
+    duplicate: p.duplicateClientId,
+    trajectory: p.trajectoryId,
+    leadMembership: p.leadMembershipId,
   };
   const idFor = (field: string) => ids[field.replace(/Id$/, '')] ?? assert.fail(`no id for ${field}`);
   return Object.entries<JsonSchema>(doc.paths)

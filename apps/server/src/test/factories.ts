@@ -131,11 +131,28 @@ export interface PopulatedPractice extends TestPractice {
   clinician: TestUser;
   clinicianMembershipId: string;
   invitationId: string;
+  /** A second clinician, lead of the trajectory (the walker's staff PATCH rewrites `clinician`'s roles). */
+  leadMembershipId: string;
+  /** A registered client (names carry the marker) with an open care trajectory. */
+  clientId: string;
+  /** A second client of the same practice, without a BSN, to merge into the first. */
+  duplicateClientId: string;
+  trajectoryId: string;
+}
+
+/** A random 9-digit BSN that passes the eleven-test (never the placeholder or all zeros). */
+export function randomBsn(): string {
+  for (;;) {
+    const digits = [1 + crypto.randomInt(9), ...Array.from({ length: 7 }, () => crypto.randomInt(10))];
+    const sum = digits.reduce((acc, d, i) => acc + d * (9 - i), 0);
+    const last = sum % 11;
+    if (last < 10) return [...digits, last].join('');
+  }
 }
 
 /**
  * A practice with one of everything (location, room, service, a clinician with working
- * hours, a pending invitation), every name carrying `marker` so a leak is easy to spot.
+ * hours, a pending invitation, two clients, an open care trajectory), every name carrying `marker` so a leak is easy to spot.
  */
 export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${crypto.randomUUID()}`): Promise<PopulatedPractice> {
   const owner = await createUser(deps, { name: `Owner ${marker}` });
@@ -193,6 +210,35 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // The walker's generated POST /trajectories must succeed beside the open one below.
+  await db.updateTable('practices').set({ allow_multiple_open_trajectories: true, next_client_number: 3 }).where('id', '=', id).execute();
+  const newClient = (clientNumber: string, lastName: string, bsn: string | null) =>
+    db
+      .insertInto('clients')
+      .values({
+        practice_id: id,
+        client_number: clientNumber,
+        first_name: `Client ${marker}`,
+        last_name: lastName,
+        date_of_birth: '1980-03-27',
+        bsn,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  const client = await newClient('C-000001', `Primary ${marker}`, randomBsn());
+  const duplicate = await newClient('C-000002', `Duplicate ${marker}`, null);
+  const leadMembershipId = await addMember(deps, id, await createUser(deps, { name: `Lead ${marker}` }), ['clinician']);
+  const trajectory = await db
+    .insertInto('care_trajectories')
+    .values({
+      practice_id: id,
+      client_id: client.id,
+      start_date: '2019-09-02',
+      lead_membership_id: leadMembershipId,
+      care_demand_type: `Care ${marker}`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return {
     ...practice,
     marker,
@@ -203,10 +249,27 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     clinician,
     clinicianMembershipId,
     invitationId: invitation.id,
+    leadMembershipId,
+    clientId: client.id,
+    duplicateClientId: duplicate.id,
+    trajectoryId: trajectory.id,
   };
 }
 
-const PRACTICE_TABLES = ['locations', 'rooms', 'services', 'working_hours', 'invitations', 'memberships'] as const;
+const PRACTICE_TABLES = [
+  'locations',
+  'rooms',
+  'services',
+  'working_hours',
+  'invitations',
+  'memberships',
+  'clients',
+  'client_history',
+  'care_trajectories',
+  'documents',
+  'clinical_notes',
+  'destruction_requests',
+] as const;
 
 /**
  * Every row a practice owns (profile, members and their accounts, setup data), as JSON text

@@ -4,6 +4,8 @@
  * `SamplerGap`, which the walker reports as a failure: a new route must be coverable.
  */
 
+import { randomBsn } from './factories.ts';
+
 export type JsonSchema = Record<string, any>;
 
 export class SamplerGap extends Error {}
@@ -13,12 +15,18 @@ const KNOWN_PATTERNS: Record<string, string> = {
   '^\\d{8}$': '12345678',
   '^\\d{11}$': '12345678901',
   '^\\d{6}$': '123456',
+  '^\\d{4}$': '3311',
   '^[A-Z]{2}\\d{4}$': 'CO0110',
   '^[A-Z]{3}$': 'EUR',
   '^[A-Z]{2}$': 'NL',
   '^([01]\\d|2[0-3]):[0-5]\\d$': '09:00',
+  // A past calendar date, after the populated practice's trajectory start (so it can close it).
+  '^\\d{4}-\\d{2}-\\d{2}$': '2020-03-27',
+  '^\\+?[0-9 ()-]{6,20}$': '+31 20 123 4567',
 };
+/** Values by field name; a function gives a fresh value per call (a BSN may be registered once). */
 const KNOWN_FIELDS: Record<string, unknown> = {
+  bsn: randomBsn,
   iban: 'NL91ABNA0417164300',
   timeZone: 'Europe/Amsterdam',
   start: '09:00',
@@ -53,7 +61,10 @@ export function sample(schema: JsonSchema, ctx: SampleContext, field = '', where
     if (!branch) throw new SamplerGap(`${where}: empty anyOf`);
     return sample(branch, ctx, field, where);
   }
-  if (field in KNOWN_FIELDS && (schema.type === 'string' || schema.type === undefined)) return KNOWN_FIELDS[field];
+  if (field in KNOWN_FIELDS && (schema.type === 'string' || schema.type === undefined)) {
+    const known = KNOWN_FIELDS[field];
+    return typeof known === 'function' ? (known as () => unknown)() : known;
+  }
   switch (schema.type) {
     case 'string':
       return sampleString(schema, ctx, field, where);

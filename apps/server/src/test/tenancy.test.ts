@@ -36,6 +36,10 @@ function objectsOf(p: PopulatedPractice): Objects {
     service: p.serviceId,
     membership: p.clinicianMembershipId,
     invitation: p.invitationId,
+    client: p.clientId,
+    duplicate: p.duplicateClientId,
+    trajectory: p.trajectoryId,
+    leadMembership: p.leadMembershipId,
   };
 }
 

@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
 import { clientColumns, diff } from './fields.ts';
 import { presentClient } from './presenter.ts';
-import { addHistory, findDuplicates, loadClient } from './queries.ts';
+import { addHistory, loadClient } from './queries.ts';
 import { CLIENT_WRITERS } from './register-client.ts';
 
 /**
@@ -21,12 +21,15 @@ export async function updateClient(ctx: PracticeCtx, clientId: string, input: z.
     throw AppError.field('body.status', `cannot go from ${before.status} to ${input.status}`, 'conflict');
   }
   if (input.bsn && input.bsn !== before.bsn) {
-    const clash = await findDuplicates(
-      ctx,
-      { bsn: input.bsn, firstName: '\u0000', lastName: '\u0000', dateOfBirth: '1900-01-01' },
-      clientId,
-    );
-    if (clash.some((c) => c.matched_on === 'bsn')) throw AppError.field('body.bsn', 'another client has this BSN', 'conflict');
+    const clash = await scoped(ctx)
+      .selectFrom('clients')
+      .select('id')
+      .where('bsn', '=', input.bsn)
+      .where('id', '!=', clientId)
+      .where('merged_into', 'is', null)
+      .where('destroyed_at', 'is', null)
+      .executeTakeFirst();
+    if (clash) throw AppError.field('body.bsn', 'another client has this BSN', 'conflict');
   }
   const { status, ...fields } = input;
   const after = await scoped(ctx)
