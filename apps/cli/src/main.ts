@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../../server/src/platform/errors.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerClientCommands } from './commands/clients.ts';
 import { UsageError } from './commands/context.ts';
 import { registerDatabaseCommands } from './commands/database.ts';
 import { registerPracticeCommands } from './commands/practice.ts';
@@ -20,6 +21,7 @@ registerDatabaseCommands(program);
 registerUserCommands(program);
 registerPracticeCommands(program);
 registerAuditCommands(program);
+registerClientCommands(program);
 
 try {
   await program.parseAsync(process.argv);
