@@ -26,25 +26,7 @@ export type AuditCategory = 'account' | 'staff' | 'practice' | 'access_log' | 'c
  * cannot be written, the caller's transaction fails with it: no read without its entry.
  */
 export async function writeAudit(db: Kysely<DB>, e: AuditEvent): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      action: e.action,
-      outcome: e.outcome ?? 'ok',
-      practice_id: e.practiceId,
-      user_id: e.userId,
-      on_behalf_of: e.onBehalfOf ?? null,
-      entity_type: e.entityType ?? null,
-      entity_id: e.entityId ?? null,
-      client_id: e.clientId ?? null,
-      data_category: e.dataCategory,
-      legal_basis: e.legalBasis ?? defaultLegalBasis(e.dataCategory),
-      break_glass: e.breakGlass ?? false,
-      reason: e.reason ?? null,
-      request_id: e.requestId ?? null,
-      ip_address: e.ipAddress ?? null,
-    })
-    .execute();
+  await writeAuditMany(db, [e]);
 }
 
 function defaultLegalBasis(category: AuditCategory): string {
@@ -63,7 +45,7 @@ function defaultLegalBasis(category: AuditCategory): string {
   }
 }
 
-/** Several entries in one statement (search hits); the trigger chains them in order. */
+/** Several entries in one statement (search hits, imports); the trigger chains them in order. */
 export async function writeAuditMany(db: Kysely<DB>, events: AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db
