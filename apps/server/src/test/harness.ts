@@ -27,6 +27,8 @@ export async function startTestApp(overrides: NodeJS.ProcessEnv = {}): Promise<T
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  // Links in e-mails must point at this instance (it listens on a random port).
+  if (!overrides.PUBLIC_URL) config.publicUrl = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     deps,
