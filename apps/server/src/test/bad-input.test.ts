@@ -35,6 +35,8 @@ function bodyRoutes() {
     duplicate: p.duplicateClientId,
     trajectory: p.trajectoryId,
     leadMembership: p.leadMembershipId,
+    document: p.documentId,
+    note: p.noteId,
   };
   const idFor = (field: string) => ids[field.replace(/Id$/, '')] ?? assert.fail(`no id for ${field}`);
   return Object.entries<JsonSchema>(doc.paths)

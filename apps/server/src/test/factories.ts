@@ -138,6 +138,10 @@ export interface PopulatedPractice extends TestPractice {
   /** A second client of the same practice, without a BSN, to merge into the first. */
   duplicateClientId: string;
   trajectoryId: string;
+  /** A PDF document of the client (file name carries the marker). */
+  documentId: string;
+  /** A clinical note on the client by `clinician` (text carries the marker). */
+  noteId: string;
 }
 
 /** A random 9-digit BSN that passes the eleven-test (never the placeholder or all zeros). */
@@ -239,6 +243,28 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const document = await db
+    .insertInto('documents')
+    .values({
+      practice_id: id,
+      client_id: client.id,
+      label: 'referral_letter',
+      file_name: `Referral ${marker}.pdf`,
+      mime_type: 'application/pdf',
+      size_bytes: 9,
+      sha256: crypto.createHash('sha256').update('%PDF-1.4\n').digest(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('document_blobs')
+    .values({ document_id: document.id, practice_id: id, content: Buffer.from('%PDF-1.4\n') })
+    .execute();
+  const note = await db
+    .insertInto('clinical_notes')
+    .values({ practice_id: id, client_id: client.id, author_membership_id: clinicianMembershipId, kind: 'free', body: `Note ${marker}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return {
     ...practice,
     marker,
@@ -253,6 +279,8 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     clientId: client.id,
     duplicateClientId: duplicate.id,
     trajectoryId: trajectory.id,
+    documentId: document.id,
+    noteId: note.id,
   };
 }
 

@@ -40,6 +40,7 @@ const KNOWN_FIELDS: Record<string, unknown> = {
  */
 export const RAW_BODIES: Record<string, () => string | Uint8Array> = {
   'text/csv': () => `voornaam;achternaam;geboortedatum\r\nWalker;Csv ${crypto.randomUUID().slice(0, 8)};27-03-1980\r\n`,
+  'application/pdf': () => Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1'),
 };
 
 export interface SampleContext {

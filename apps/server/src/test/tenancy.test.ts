@@ -40,6 +40,8 @@ function objectsOf(p: PopulatedPractice): Objects {
     duplicate: p.duplicateClientId,
     trajectory: p.trajectoryId,
     leadMembership: p.leadMembershipId,
+    document: p.documentId,
+    note: p.noteId,
   };
 }
 
@@ -203,6 +205,8 @@ describe('tenancy walker', () => {
     let gets = 0;
     for (const o of operations) {
       const res = await call(o, build(o, objectsOf(a)));
+      // Clinical notes are for clinicians only; the owner's 403 there is the rule, not a gap.
+      if (res.status === 403 && o.path.includes('/notes')) continue;
       if (res.status < 200 || res.status >= 300) failures.push(`${label(o)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       if (o.method === 'get') {
         gets++;
