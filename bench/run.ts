@@ -10,6 +10,7 @@ import pg from 'pg';
 import { createDb, migrate } from '../apps/server/src/db/database.ts';
 import { startEmbedded } from '../apps/server/src/db/embedded.ts';
 import { installJobs } from '../apps/server/src/platform/jobs.ts';
+import { benchImport } from './import.ts';
 import { benchLogin } from './login.ts';
 import { benchStartup } from './startup.ts';
 
@@ -57,6 +58,7 @@ try {
   await migrate(db);
   await installJobs(handle.url);
   if (want('login')) lines.push(...(await benchLogin(db, handle.url)));
+  if (want('import')) lines.push(...(await benchImport(db, handle.url)));
 } finally {
   await db.destroy();
   await handle.close();
