@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'network',
     message: string,
     readonly fields: FieldErrors = {},
+    /** Every field error as the server listed it (a path may appear more than once). */
+    readonly fieldList: { path: string; message: string }[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -46,12 +48,21 @@ function toFieldErrors(fields: unknown): FieldErrors {
   return out;
 }
 
+function toFieldList(fields: unknown): { path: string; message: string }[] {
+  if (!Array.isArray(fields)) return [];
+  return (fields as unknown[]).flatMap((f) =>
+    f && typeof f === 'object' && 'path' in f && 'message' in f && typeof f.path === 'string' && typeof f.message === 'string'
+      ? [{ path: f.path, message: f.message }]
+      : [],
+  );
+}
+
 function errorFrom(status: number, body: unknown): ApiError {
   const err = body && typeof body === 'object' && 'error' in body ? body.error : null;
   if (err && typeof err === 'object' && 'code' in err) {
     const e = err as { code: unknown; message?: unknown; fields?: unknown };
     const message = typeof e.message === 'string' ? e.message : `HTTP ${status}`;
-    return new ApiError(status, e.code as ErrorCode, message, toFieldErrors(e.fields));
+    return new ApiError(status, e.code as ErrorCode, message, toFieldErrors(e.fields), toFieldList(e.fields));
   }
   return new ApiError(status, status >= 500 ? 'internal' : 'bad_request', `HTTP ${status}`);
 }
@@ -83,6 +94,56 @@ export async function request<S extends z.ZodType>(method: Method, path: string,
   }
   if (!res.ok) throw errorFrom(res.status, json);
   return schema.parse(json);
+}
+
+/** Sends a file as the raw request body (a document upload, a CSV import) and checks the JSON answer. */
+export async function sendRaw<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  body: Blob | string,
+  contentType: string,
+): Promise<z.output<S>> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': contentType },
+      body,
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: handled below by status
+  }
+  if (!res.ok) throw errorFrom(res.status, json);
+  return schema.parse(json);
+}
+
+/** Fetches a file (an export) as a Blob; errors come back as ApiError like the JSON calls. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON
+    }
+    throw errorFrom(res.status, json);
+  }
+  return res.blob();
 }
 
 export const api = {

@@ -8,6 +8,10 @@ import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { ResetPasswordPage } from '../features/auth/ResetPasswordPage.tsx';
 import { VerifyPage } from '../features/auth/VerifyPage.tsx';
 import { OutboxPage } from '../features/dev/OutboxPage.tsx';
+import { ClientPage } from '../features/clients/ClientPage.tsx';
+import { ClientsPage } from '../features/clients/ClientsPage.tsx';
+import { ImportPage } from '../features/clients/ImportPage.tsx';
+import { NewClientPage } from '../features/clients/NewClientPage.tsx';
 import { PracticeHomePage } from '../features/practice/PracticeHomePage.tsx';
 import { StartPage } from '../features/practice/StartPage.tsx';
 import { SettingsPage } from '../features/settings/SettingsPage.tsx';
@@ -47,6 +51,10 @@ export function createRouter() {
                 { index: true, element: <PracticeHomePage /> },
                 { path: 'settings/:tab?', element: <SettingsPage /> },
                 { path: 'access-log', element: <AccessLogPage /> },
+                { path: 'clients', element: <ClientsPage /> },
+                { path: 'clients/new', element: <NewClientPage /> },
+                { path: 'clients/import', element: <ImportPage /> },
+                { path: 'clients/:clientId/:tab?', element: <ClientPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

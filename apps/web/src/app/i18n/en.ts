@@ -1,5 +1,8 @@
+import { clientsEn } from './clients.en.ts';
+
 /** English texts. The key set here is the one every language must fill (see nl.ts). */
 export const en = {
+  ...clientsEn,
   'common.actions': 'Actions',
   'common.active': 'Active',
   'common.inactive': 'Inactive',

@@ -60,6 +60,7 @@ export function AppLayout() {
           {practiceId && membership ? (
             <>
               {link(`/p/${practiceId}`, t('nav.overview'), true)}
+              {link(`/p/${practiceId}/clients`, t('nav.clients'))}
               {link(`/p/${practiceId}/settings`, t('nav.settings'))}
               {membership.roles.includes('owner') ? link(`/p/${practiceId}/access-log`, t('nav.accessLog')) : null}
             </>

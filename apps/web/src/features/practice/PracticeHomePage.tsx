@@ -11,6 +11,7 @@ export function PracticeHomePage() {
   const isOwner = practice.roles.includes('owner');
   const base = `/p/${practice.practiceId}`;
   const sections = [
+    { to: `${base}/clients`, title: t('nav.clients'), text: t('home.clients') },
     { to: `${base}/settings`, title: t('nav.settings'), text: isOwner ? t('home.settingsOwner') : t('home.settingsOther') },
     ...(isOwner ? [{ to: `${base}/access-log`, title: t('nav.accessLog'), text: t('home.accessLog') }] : []),
     { to: '/account/sessions', title: t('nav.sessions'), text: t('home.sessions') },
