@@ -196,8 +196,8 @@ export async function importClients(ctx: ImportCtx, input: ImportInput): Promise
   const parsed = readCsv(input.csv, input.mapping);
   const checked = parsed.rows.map(checkRow);
   input.onProgress?.({ phase: 'check', done: checked.length, total: checked.length });
-  // Serialise with other imports and registrations of this practice before looking for duplicates.
-  await ctx.tx.selectFrom('practices').select('id').where('id', '=', ctx.practiceId).forUpdate().execute();
+  // A real import serialises with other imports of this practice before looking for duplicates.
+  if (!input.dryRun) await ctx.tx.selectFrom('practices').select('id').where('id', '=', ctx.practiceId).forUpdate().execute();
   const valid = checked.flatMap((c) => (c.ok ? [c.input] : []));
   const columnOf = new Map(parsed.columns.flatMap((c) => (c.field ? [[c.field, c.header] as const] : [])));
   const { reports, toCreate } = classify(checked, await candidates(ctx, valid), columnOf);
