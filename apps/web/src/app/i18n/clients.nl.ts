@@ -158,6 +158,7 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'doc.deleteOf': '{name} verwijderen',
   'doc.deleteQuestion': '{name} verwijderen? Dit kan niet ongedaan worden gemaakt.',
   'doc.deleted': 'Document verwijderd.',
+  'doc.clearFile': 'Gekozen bestand weghalen',
   'doc.wrongType': 'Kies een pdf-, png- of jpeg-bestand.',
   'doc.list': 'Documenten van deze cliënt',
 
@@ -224,7 +225,7 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'import.check': 'Bestand controleren',
   'import.checking': 'Bestand wordt gecontroleerd…',
   'import.importing': 'Bezig met importeren… bij een lange lijst kan dit even duren.',
-  'import.run': '{n} cliënten importeren',
+  'import.run': 'Importeren ({n} nieuw)',
   'import.blocked':
     'Zolang het bestand ongeldige rijen heeft, kan er niets worden geïmporteerd. Verbeter ze in het bestand en controleer opnieuw.',
   'import.nothing': 'Er is niets nieuws om te importeren.',
@@ -247,7 +248,7 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'import.dupOfRow': 'Zelfde als rij {row} ({what})',
   'import.createdAs': 'Aangemaakt als {number}',
   'import.willCreate': 'Wordt aangemaakt',
-  'import.done': '{n} cliënten geïmporteerd.',
+  'import.done': 'Geïmporteerd: {n} nieuw.',
   'import.dryRunTitle': 'Resultaat van de controle',
   'import.doneTitle': 'Import klaar',
   'import.onlyProblems': 'Alleen rijen met problemen tonen',

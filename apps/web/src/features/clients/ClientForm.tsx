@@ -225,13 +225,15 @@ export function ClientForm({ draft, onChange, error, readOnly = false, footer, o
                       {asked ? (
                         <Group gap="xs" align="flex-start" wrap="nowrap">
                           <DayField
-                            label={`${t('consent.date')} (${t(`consent.${k}`)})`}
+                            label={t('consent.date')}
+                            ariaLabel={`${t('consent.date')} (${t(`consent.${k}`)})`}
                             value={c.date}
                             onChange={(v) => setC({ date: v })}
                             error={fieldErr(`consent.${k}.date`)}
                           />
                           <Select
-                            label={`${t('consent.source')} (${t(`consent.${k}`)})`}
+                            label={t('consent.source')}
+                            aria-label={`${t('consent.source')} (${t(`consent.${k}`)})`}
                             value={c.source}
                             onChange={(v) => setC({ source: SOURCES.find((s) => s === v) ?? 'other' })}
                             data={SOURCES.map((s) => ({ value: s, label: t(`consentSource.${s}`) }))}

@@ -72,6 +72,7 @@ function UploadForm({ practiceId, clientId }: { practiceId: string; clientId: st
             accept={DOCUMENT_TYPES.join(',')}
             error={typeError ?? fieldError(upload.error, 'body') ?? fieldError(upload.error, 'fileName')}
             clearable
+            clearButtonProps={{ 'aria-label': t('doc.clearFile') }}
             w={320}
             data-testid="document-file"
           />

@@ -84,7 +84,7 @@ function Report({ report, practiceId }: { report: ImportReportData; practiceId: 
           <Table.Tbody>
             {rows.flatMap((r) => {
               const badge = (
-                <Badge color={OUTCOME_COLOUR[r.outcome]} variant="light">
+                <Badge color={OUTCOME_COLOUR[r.outcome]} c={`${OUTCOME_COLOUR[r.outcome]}.9`} variant="light">
                   {t(`importOutcome.${r.outcome}`)}
                 </Badge>
               );
@@ -184,6 +184,7 @@ export function ImportPage() {
                 onChange={pick}
                 accept=".csv,text/csv"
                 clearable
+                clearButtonProps={{ 'aria-label': t('doc.clearFile') }}
                 w={340}
               />
               <Button type="submit" variant={check.data ? 'default' : 'filled'} disabled={!file || busy} loading={check.isPending}>

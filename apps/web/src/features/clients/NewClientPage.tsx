@@ -55,7 +55,14 @@ function DuplicateWarning({
     },
   });
   return (
-    <Alert color="orange" variant="light" title={t('client.duplicateTitle')} role="alert" data-testid="duplicate-warning">
+    <Alert
+      color="orange"
+      variant="light"
+      styles={{ title: { color: 'var(--mantine-color-dark-9)' } }}
+      title={t('client.duplicateTitle')}
+      role="alert"
+      data-testid="duplicate-warning"
+    >
       <Stack gap="xs">
         <Text size="sm">{sameBsn ? t('client.duplicateSameBsn') : t('client.duplicateText')}</Text>
         <List size="sm" spacing={4}>
@@ -83,7 +90,7 @@ function DuplicateWarning({
         </List>
         {sameBsn ? null : (
           <Group>
-            <Button color="orange" onClick={onRegisterAnyway} loading={busy}>
+            <Button color="dark" onClick={onRegisterAnyway} loading={busy}>
               {t('client.registerAnyway')}
             </Button>
           </Group>

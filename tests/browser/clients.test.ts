@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { addMember, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
+import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
+import { accessibilityProblems, launchBrowser, openPage, requireWebBuild, shot, withFailureShot } from './browser.ts';
+
+let t: TestApp;
+let browser: Browser;
+
+before(async () => {
+  requireWebBuild();
+  t = await startTestApp();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** A small, valid-looking PDF: the server checks the first bytes (%PDF-). */
+function smallPdf(): Buffer {
+  return Buffer.from(
+    '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+    'latin1',
+  );
+}
+
+describe('client records in the web app', () => {
+  test('back office registers a client (BSN error, then fixed), uploads a document and finds the client', async () => {
+    const suffix = crypto.randomUUID().slice(0, 6);
+    const user = await createUser(t.deps, { name: 'Fenna de Boer' });
+    const practice = await createTestPractice(t.deps, { name: `Praktijk Duin ${suffix}` });
+    await addMember(t.deps, practice.id, user, ['back_office']);
+    const lastName = `Jansen-${suffix}`;
+    const watched = await openPage(browser, t.url);
+    const { context, page, problems } = watched;
+    const a11y: string[] = [];
+    const check = async (name: string) => {
+      await shot(page, `clients-${name}`);
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `clients-${name}: ${p}`));
+    };
+    await withFailureShot(watched, 'clients', async () => {
+      await signIn(page, user);
+      const banner = page.getByTestId('current-practice-name');
+      await banner.waitFor();
+      assert.equal(await banner.textContent(), practice.name);
+
+      // The side menu leads to the client list; an empty practice says how to start.
+      await page.getByRole('navigation').getByRole('link', { name: 'Cliënten' }).click();
+      await page.getByRole('heading', { name: 'Cliënten', exact: true }).waitFor();
+      await page.getByTestId('empty-state').waitFor();
+      await check('01-empty-list');
+
+      // Register with a BSN that fails the eleven-test: the server's message sits beside the field.
+      await page.getByRole('link', { name: 'Cliënt inschrijven' }).click();
+      await page.getByRole('heading', { name: 'Cliënt inschrijven' }).waitFor();
+      await page.getByLabel('Voornaam').fill('Anna');
+      await page.getByLabel('Achternaam').fill(lastName);
+      await page.getByLabel('Geboortedatum').fill('27-03-1980');
+      const bsn = page.getByLabel('BSN', { exact: true });
+      await bsn.fill('123456789');
+      await page.getByLabel('Telefoon', { exact: true }).first().fill('06 12345678');
+      await page.getByLabel('Postcode').fill('1234 AB');
+      await page.getByLabel('Straat').fill('Dorpsstraat');
+      await page.getByLabel('Huisnummer').fill('12');
+      await page.getByLabel('Woonplaats').fill('Utrecht');
+      await page.getByLabel('Zorgverzekeraar (UZOVI-code)').fill('3311');
+      await page.getByRole('radiogroup', { name: 'Online behandeling' }).getByText('Gegeven').click();
+      await check('02-register-form');
+      await page.getByRole('button', { name: 'Cliënt inschrijven' }).click();
+      await page.getByText('it fails the eleven-test').waitFor();
+      assert.equal(await bsn.getAttribute('aria-invalid'), 'true');
+      const described = (await bsn.getAttribute('aria-describedby')) ?? '';
+      const errorText = await page
+        .locator(
+          described
+            .split(' ')
+            .map((id) => `[id="${id}"]`)
+            .join(','),
+        )
+        .allTextContents();
+      assert.ok(errorText.join(' ').includes('eleven-test'), `BSN field describes its error: ${JSON.stringify(errorText)}`);
+      assert.match((await page.getByRole('alert').first().textContent()) ?? '', /Controleer de gemarkeerde velden/);
+      await check('03-bsn-error');
+
+      // Fixed: the client page opens with the practice banner, number and status.
+      await bsn.fill('249566758');
+      await page.getByRole('button', { name: 'Cliënt inschrijven' }).click();
+      await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+      await page.getByRole('heading', { name: `Anna ${lastName}` }).waitFor();
+      assert.equal(await banner.textContent(), practice.name);
+      assert.equal(await page.getByTestId('client-status').textContent(), 'Ingeschreven');
+      await page.getByText('geboren 27-03-1980').waitFor();
+      const clientUrl = page.url();
+      await check('04-client-page');
+
+      // Upload a PDF as a referral letter; it appears in the list.
+      await page.getByRole('tab', { name: 'Documenten' }).click();
+      await page.getByText('Nog geen documenten.').waitFor();
+      await page.locator('input[type="file"]').setInputFiles({ name: 'verwijsbrief.pdf', mimeType: 'application/pdf', buffer: smallPdf() });
+      await page.getByRole('button', { name: 'Uploaden' }).click();
+      const row = page.getByTestId('documents-table').getByRole('row', { name: /verwijsbrief\.pdf/ });
+      await row.waitFor();
+      assert.match((await row.textContent()) ?? '', /Verwijsbrief/);
+      const download = await row.getByRole('link', { name: 'verwijsbrief.pdf downloaden' }).getAttribute('href');
+      const res = await page.request.get(download ?? '');
+      assert.equal(res.status(), 200);
+      assert.equal((await res.body()).subarray(0, 8).toString('latin1'), '%PDF-1.4');
+      await check('05-documents');
+
+      // History names who did what.
+      await page.getByRole('tab', { name: 'Geschiedenis' }).click();
+      await page.getByRole('cell', { name: 'Document geüpload' }).waitFor();
+      await page.getByRole('cell', { name: 'Ingeschreven' }).waitFor();
+      await check('06-history');
+
+      // Status moves on: registered → intake.
+      await page.getByRole('combobox', { name: 'Status wijzigen naar' }).click();
+      await page.getByRole('option', { name: 'Intake' }).click();
+      await page.getByTestId('client-status').filter({ hasText: 'Intake' }).waitFor();
+
+      // Find the client in the list by name, by date of birth and by BSN.
+      await page.getByRole('navigation').getByRole('link', { name: 'Cliënten' }).click();
+      const search = page.getByRole('searchbox', { name: 'Zoeken' });
+      for (const q of [lastName, '27-03-1980', '249566758']) {
+        await search.fill(q);
+        await page.getByRole('row', { name: new RegExp(`Anna ${lastName}`) }).waitFor();
+      }
+      const found = page.getByRole('row', { name: new RegExp(`Anna ${lastName}`) });
+      assert.match((await found.textContent()) ?? '', /27-03-1980/);
+      assert.match((await found.textContent()) ?? '', /6758/);
+      await search.fill(`nobody-${suffix}`);
+      await page.getByText('Geen cliënten gevonden voor deze zoekopdracht.').waitFor();
+      await search.fill(lastName);
+      await found.waitFor();
+      await check('07-search');
+      await found.getByRole('link', { name: `Anna ${lastName}` }).click();
+      await page.waitForURL(clientUrl);
+
+      // The same name and date of birth again: a duplicate warning with a link, then "register anyway".
+      await page.goto(`/p/${practice.id}/clients/new`);
+      await page.getByLabel('Voornaam').fill('Anna');
+      await page.getByLabel('Achternaam').fill(lastName);
+      await page.getByLabel('Geboortedatum').fill('27-03-1980');
+      await page.getByRole('button', { name: 'Cliënt inschrijven' }).click();
+      const warning = page.getByTestId('duplicate-warning');
+      await warning.getByRole('link', { name: new RegExp(`Anna ${lastName}`) }).waitFor();
+      await check('08-duplicate');
+      await warning.getByRole('button', { name: 'Toch inschrijven' }).click();
+      await page.waitForURL((u) => /\/clients\/[0-9a-f-]{36}$/.test(u.pathname) && u.href !== clientUrl);
+
+      // CSV import: the dry run reports a bad row, and the import stays disabled.
+      await page.goto(`/p/${practice.id}/clients/import`);
+      const csv = `voornaam;achternaam;geboortedatum;bsn\nPiet;Bakker-${suffix};01-02-1975;\nKees;Smit-${suffix};31-02-1990;\n`;
+      await page.locator('input[type="file"]').setInputFiles({ name: 'clienten.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByRole('button', { name: 'Bestand controleren' }).click();
+      await page.getByRole('columnheader', { name: 'Reden' }).waitFor();
+      assert.match((await page.getByTestId('total-invalid').textContent()) ?? '', /1/);
+      assert.ok(await page.getByRole('button', { name: /^Importeren/ }).isDisabled());
+      await check('09-import');
+
+      // English texts too: the client page after switching the language.
+      await page.goto(clientUrl);
+      await page.getByRole('tab', { name: 'Gegevens' }).waitFor();
+      await switchLanguage(page, 'EN');
+      await page.getByRole('tab', { name: 'Details' }).waitFor();
+      await page.getByText('born 27/03/1980').waitFor();
+      await check('10-client-page-en');
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(a11y, [], 'accessibility (axe-core, WCAG 2.1 AA)');
+    await context.close();
+  });
+});
+
+async function signIn(page: Page, user: Parameters<typeof nextCode>[0] & { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByLabel('E-mail address').fill(user.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('6-digit code').fill(nextCode(user));
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+async function switchLanguage(page: Page, label: 'EN' | 'NL') {
+  await page.getByRole('banner').getByText(label, { exact: true }).click();
+}
