@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { startEmbedded, type EmbeddedCluster } from './embedded.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_clients.ts';
+import * as m0003 from './migrations/0003_audit_chain_per_statement.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -15,6 +16,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_clients': m0002,
+  '0003_audit_chain_per_statement': m0003,
 };
 
 /** Opens a pooled Kysely handle on a connection URL. */
