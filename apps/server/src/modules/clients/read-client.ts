@@ -14,11 +14,13 @@ export async function getClient(ctx: PracticeCtx, clientId: string) {
   return presentClient(row);
 }
 
-/** `dd-mm-yyyy` or `yyyy-mm-dd` → ISO date, else null. */
+/** `dd-mm-yyyy` or `yyyy-mm-dd` → ISO date, else null (also for a date that does not exist). */
 function asDate(q: string): string | null {
   const nl = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(q);
-  if (nl) return `${nl[3]}-${nl[2]?.padStart(2, '0')}-${nl[1]?.padStart(2, '0')}`;
-  return /^\d{4}-\d{2}-\d{2}$/.test(q) ? q : null;
+  const iso = nl ? `${nl[3]}-${nl[2]?.padStart(2, '0')}-${nl[1]?.padStart(2, '0')}` : q;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return null;
+  const d = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
 }
 
 /**
@@ -32,8 +34,9 @@ export async function searchClients(ctx: PracticeCtx, query: z.infer<typeof Clie
   const bsn = normaliseBsn(q);
   const date = asDate(q);
   const fullName = sql<string>`lower(first_name || ' ' || coalesce(name_prefix || ' ', '') || last_name)`;
-  if (bsn && /^\d{8,9}$/.test(q.replace(/[\s.-]/g, ''))) sel = sel.where('bsn', '=', bsn);
-  else if (date) sel = sel.where('date_of_birth', '=', date);
+  // A date first: 27-03-1980 without its dashes would also read as an 8-digit BSN.
+  if (date) sel = sel.where('date_of_birth', '=', date);
+  else if (bsn) sel = sel.where('bsn', '=', bsn);
   else if (/^C-?\d+$/i.test(q)) sel = sel.where('client_number', '=', `C-${q.replace(/^C-?/i, '').padStart(6, '0')}`);
   else if (q) {
     const like = `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;

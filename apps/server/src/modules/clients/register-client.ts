@@ -17,6 +17,9 @@ export const CLIENT_WRITERS = ['owner', 'back_office'] as const;
  */
 export async function registerClient(ctx: PracticeCtx, input: z.infer<typeof ClientCreateBody>) {
   requireRole(ctx, ...CLIENT_WRITERS);
+  // Taking the number locks the practice row until commit, so concurrent registrations run
+  // the duplicate check one after another (a refused one rolls its number back).
+  const clientNumber = await nextClientNumber(ctx);
   const duplicates = await findDuplicates(ctx, input);
   const sameBsn = duplicates.filter((d) => d.matched_on === 'bsn');
   if (sameBsn.length > 0 || (duplicates.length > 0 && !input.confirmNotDuplicate)) {
@@ -37,7 +40,7 @@ export async function registerClient(ctx: PracticeCtx, input: z.infer<typeof Cli
     .insertInto('clients', [
       {
         ...columns,
-        client_number: await nextClientNumber(ctx),
+        client_number: clientNumber,
         first_name: input.firstName,
         last_name: input.lastName,
         date_of_birth: input.dateOfBirth,
