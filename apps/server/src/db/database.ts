@@ -5,6 +5,7 @@ import { startEmbedded, type EmbeddedCluster } from './embedded.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_clients.ts';
 import * as m0003 from './migrations/0003_audit_chain_per_statement.ts';
+import * as m0004 from './migrations/0004_client_bsn_unique.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_clients': m0002,
   '0003_audit_chain_per_statement': m0003,
+  '0004_client_bsn_unique': m0004,
 };
 
 /** Opens a pooled Kysely handle on a connection URL. */

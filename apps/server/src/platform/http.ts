@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import type { ErrorBody, FieldError, Role } from '@calmdesk/shared';
 import { writeAudit } from './audit.ts';
 import type { AppDeps, PracticeCtx, RequestMeta } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError, pgErrorCode } from './errors.ts';
 import type { AuthState } from '../modules/identity/session-store.ts';
 
 export interface PracticeAccess {
@@ -139,6 +139,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     let appError: AppError;
     if (error instanceof AppError) {
       appError = error;
+    } else if (pgErrorCode(error) === '23505') {
+      // A uniqueness guarantee of the database caught a race that the use case's check missed.
+      appError = uniqueViolation(error as unknown as { constraint?: string });
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const fields = validationFields(error);
       appError = new AppError('validation_failed', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
@@ -175,4 +178,14 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (appError.fields) body.error.fields = appError.fields;
     return reply.status(appError.status).send(body);
   });
+}
+
+const UNIQUE_FIELDS: Record<string, { path: string; message: string }> = {
+  clients_practice_bsn_live_key: { path: 'body.bsn', message: 'another client has this BSN' },
+  users_email_key: { path: 'body.email', message: 'an account with this e-mail address already exists' },
+};
+
+function uniqueViolation(err: { constraint?: string }): AppError {
+  const field = err.constraint ? UNIQUE_FIELDS[err.constraint] : undefined;
+  return field ? AppError.field(field.path, field.message, 'conflict') : new AppError('conflict', 'this conflicts with an existing record');
 }

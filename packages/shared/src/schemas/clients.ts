@@ -17,11 +17,14 @@ export const CLIENT_STATUS_FLOW: Record<ClientStatus, ClientStatus[]> = {
 /** A calendar date `YYYY-MM-DD` that exists (no 31-02). */
 export const CalendarDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'this date does not exist');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD', abort: true })
+  .refine(
+    (s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    },
+    { message: 'this date does not exist', abort: true },
+  );
 
 const DateOfBirth = CalendarDate.refine((s) => s <= new Date().toISOString().slice(0, 10), 'date of birth is in the future').refine(
   (s) => Number(s.slice(0, 4)) >= new Date().getUTCFullYear() - 130,
