@@ -1,3 +1,5 @@
+import { after, before } from 'node:test';
+import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -94,4 +96,19 @@ interface AxeViolation {
   id: string;
   help: string;
   nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** For a test file: starts the real app and Chromium before its tests and stops both after. */
+export function browserSuite(): { readonly t: TestApp; readonly browser: Browser } {
+  const suite = {} as { t: TestApp; browser: Browser };
+  before(async () => {
+    requireWebBuild();
+    suite.t = await startTestApp();
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.t?.close();
+  });
+  return suite;
 }

@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { addMember, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
-import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
-import { accessibilityProblems, launchBrowser, openPage, requireWebBuild, shot, withFailureShot } from './browser.ts';
+import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
 
-let t: TestApp;
-let browser: Browser;
-
-before(async () => {
-  requireWebBuild();
-  t = await startTestApp();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 /** A small, valid-looking PDF: the server checks the first bytes (%PDF-). */
 function smallPdf(): Buffer {
@@ -29,6 +16,7 @@ function smallPdf(): Buffer {
 
 describe('client records in the web app', () => {
   test('back office registers a client (BSN error, then fixed), uploads a document and finds the client', async () => {
+    const { t, browser } = suite;
     const suffix = crypto.randomUUID().slice(0, 6);
     const user = await createUser(t.deps, { name: 'Fenna de Boer' });
     const practice = await createTestPractice(t.deps, { name: `Praktijk Duin ${suffix}` });

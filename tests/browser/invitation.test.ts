@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { createTestPractice, createUser, nextCode, uniqueEmail } from '../../apps/server/src/test/factories.ts';
-import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
-import { launchBrowser, openPage, requireWebBuild, shot, withFailureShot } from './browser.ts';
+import { browserSuite, openPage, shot, withFailureShot } from './browser.ts';
 
-let t: TestApp;
-let browser: Browser;
-
-before(async () => {
-  requireWebBuild();
-  t = await startTestApp();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 describe('invitations in the web app', () => {
   test('an owner invites a colleague, who follows the link from the development mailbox and creates an account', async () => {
+    const { t, browser } = suite;
     const owner = await createUser(t.deps, { name: 'Owner Olga' });
     const practice = await createTestPractice(t.deps, { owner, name: `Praktijk Zon ${crypto.randomUUID().slice(0, 6)}` });
     const colleague = uniqueEmail('colleague');

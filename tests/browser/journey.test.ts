@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { currentTotp } from '../../apps/server/src/modules/identity/totp.ts';
 import { addMember, ageSecondFactor, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
-import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
-import { accessibilityProblems, launchBrowser, openPage, requireWebBuild, shot, withFailureShot } from './browser.ts';
+import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
 
-let t: TestApp;
-let browser: Browser;
-
-before(async () => {
-  requireWebBuild();
-  t = await startTestApp();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 describe('the web app', () => {
   test('a worker of two practices enrols a second factor, switches practice and signs out', async () => {
+    const { t, browser } = suite;
     const suffix = crypto.randomUUID().slice(0, 6);
     const user = await createUser(t.deps, { enrolled: false, name: 'Sanne Visser' });
     const first = await createTestPractice(t.deps, { name: `Praktijk Anker ${suffix}` });
@@ -149,6 +136,7 @@ describe('the web app', () => {
   });
 
   test('a practice name with script and markup renders as text and never runs', async () => {
+    const { t, browser } = suite;
     const payload = `<script>window.__xss=1</script><img src=x onerror="window.__xss=2">`;
     const user = await createUser(t.deps, { name: `<b>bold</b> ${payload}` });
     const practice = await createTestPractice(t.deps, { name: payload, owner: user });

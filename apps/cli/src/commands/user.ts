@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Email, Name } from '@calmdesk/shared';
-import { writeAudit } from '../../../server/src/platform/audit.ts';
+import { createAccount } from '../../../server/src/modules/identity/create-account.ts';
 import { checkPasswordPolicy, hashPassword } from '../../../server/src/modules/identity/passwords.ts';
 import { parseOption, UsageError, withDeps } from './context.ts';
 
@@ -36,23 +36,7 @@ export function registerUserCommands(program: Command): void {
         const exists = await deps.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
         if (exists) throw new UsageError(`--email: an account with ${email} already exists`);
         const passwordHash = await hashPassword(password);
-        const id = await deps.db.transaction().execute(async (tx) => {
-          const row = await tx
-            .insertInto('users')
-            .values({ email, name, password_hash: passwordHash })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          await writeAudit(tx, {
-            action: 'account.create',
-            practiceId: null,
-            userId: null,
-            entityType: 'user',
-            entityId: row.id,
-            dataCategory: 'account',
-            reason: 'cli',
-          });
-          return row.id;
-        });
+        const id = await deps.db.transaction().execute((tx) => createAccount(tx, { email, name, passwordHash }, 'cli'));
         console.log(`created user ${email} (${id})`);
       });
     });

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Role } from '@calmdesk/shared';
 import type { Tx } from '../db/database.ts';
 import type { AppDeps } from '../platform/context.ts';
-import { writeAudit } from '../platform/audit.ts';
+import { createAccount } from '../modules/identity/create-account.ts';
 import { hashPassword } from '../modules/identity/passwords.ts';
 import { createPractice } from '../modules/practices/profile.ts';
 import { seedDemoClients } from './demo-clients.ts';
@@ -70,21 +70,7 @@ const PRACTICES: {
 async function ensureUser(tx: Tx, email: string, name: string, passwordHash: string): Promise<string> {
   const existing = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
   if (existing) return existing.id;
-  const row = await tx
-    .insertInto('users')
-    .values({ email, name, password_hash: passwordHash, locale: 'nl' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await writeAudit(tx, {
-    action: 'account.create',
-    practiceId: null,
-    userId: null,
-    entityType: 'user',
-    entityId: row.id,
-    dataCategory: 'account',
-    reason: 'demo seed',
-  });
-  return row.id;
+  return createAccount(tx, { email, name, passwordHash, locale: 'nl' }, 'demo seed');
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, type Reply, type TestApp } from './harness.ts';
-import { createPopulatedPractice, signIn, snapshotPractice, type PopulatedPractice } from './factories.ts';
+import { createPopulatedPractice, objectIds, signIn, snapshotPractice, type PopulatedPractice } from './factories.ts';
 import { sample, type JsonSchema } from './request-sampler.ts';
 
 let t: TestApp;
@@ -25,19 +25,7 @@ function paths(res: Reply): string[] {
 
 /** Every practice route of the OpenAPI document with a JSON body, with a valid sample body. */
 function bodyRoutes() {
-  const ids: Record<string, string> = {
-    practice: p.id,
-    location: p.locationId,
-    room: p.roomId,
-    service: p.serviceId,
-    membership: p.clinicianMembershipId,
-    client: p.clientId,
-    duplicate: p.duplicateClientId,
-    trajectory: p.trajectoryId,
-    leadMembership: p.leadMembershipId,
-    document: p.documentId,
-    note: p.noteId,
-  };
+  const ids = objectIds(p);
   const idFor = (field: string) => ids[field.replace(/Id$/, '')] ?? assert.fail(`no id for ${field}`);
   return Object.entries<JsonSchema>(doc.paths)
     .filter(([path]) => path.startsWith('/api/v1/practices/{practiceId}'))

@@ -124,6 +124,24 @@ export async function ageSecondFactor(deps: AppDeps, user: TestUser, minutes: nu
     .execute();
 }
 
+/** The ids of a populated practice by kind (`client` fills `clientId`, `leadMembership` fills `leadMembershipId` …). */
+export function objectIds(p: PopulatedPractice): Record<string, string> {
+  return {
+    practice: p.id,
+    location: p.locationId,
+    room: p.roomId,
+    service: p.serviceId,
+    membership: p.clinicianMembershipId,
+    invitation: p.invitationId,
+    client: p.clientId,
+    duplicate: p.duplicateClientId,
+    trajectory: p.trajectoryId,
+    leadMembership: p.leadMembershipId,
+    document: p.documentId,
+    note: p.noteId,
+  };
+}
+
 export interface PopulatedPractice extends TestPractice {
   marker: string;
   locationId: string;

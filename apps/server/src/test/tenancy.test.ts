@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, type Reply, type TestApp } from './harness.ts';
-import { createPopulatedPractice, signIn, snapshotPractice, type PopulatedPractice } from './factories.ts';
+import { createPopulatedPractice, objectIds, signIn, snapshotPractice, type PopulatedPractice } from './factories.ts';
 import { RAW_BODIES, sample, SamplerGap, type JsonSchema } from './request-sampler.ts';
 
 const PREFIX = '/api/v1/practices/{practiceId}';
@@ -27,23 +27,6 @@ let a: PopulatedPractice;
 let b: PopulatedPractice;
 let owner: Client;
 let operations: Operation[];
-
-function objectsOf(p: PopulatedPractice): Objects {
-  return {
-    practice: p.id,
-    location: p.locationId,
-    room: p.roomId,
-    service: p.serviceId,
-    membership: p.clinicianMembershipId,
-    invitation: p.invitationId,
-    client: p.clientId,
-    duplicate: p.duplicateClientId,
-    trajectory: p.trajectoryId,
-    leadMembership: p.leadMembershipId,
-    document: p.documentId,
-    note: p.noteId,
-  };
-}
 
 function resolveRef(ref: string): JsonSchema {
   const name = ref.replace('#/components/schemas/', '');
@@ -141,7 +124,7 @@ describe('tenancy walker', () => {
     const gaps: string[] = [];
     for (const o of operations) {
       try {
-        build(o, objectsOf(a));
+        build(o, objectIds(a));
       } catch (err) {
         if (!(err instanceof SamplerGap)) throw err;
         gaps.push(`${label(o)}: ${err.message}`);
@@ -153,11 +136,11 @@ describe('tenancy walker', () => {
   it("answers 404 to every route called with another practice's id, exactly as for a practice that does not exist", async () => {
     for (const o of operations) {
       const before = await snapshotPractice(t.deps, b.id);
-      const res = await call(o, build(o, objectsOf(b)));
+      const res = await call(o, build(o, objectIds(b)));
       assert.equal(res.status, 404, `${label(o)} with B's practice id answered ${res.status}`);
       assert.equal(res.body.error.code, 'not_found');
       await assertBUntouched(o, res, before);
-      const ghost = await call(o, build(o, { ...objectsOf(b), practice: crypto.randomUUID() }));
+      const ghost = await call(o, build(o, { ...objectIds(b), practice: crypto.randomUUID() }));
       assert.equal(ghost.status, 404);
       assert.equal(ghost.body.error.message, res.body.error.message, `${label(o)} tells an existing practice apart from none`);
     }
@@ -166,7 +149,7 @@ describe('tenancy walker', () => {
   it("answers 404 or 403 to every route called in the own practice with another practice's object ids", async () => {
     let walked = 0;
     for (const o of operations) {
-      const built = build(o, { ...objectsOf(b), practice: a.id });
+      const built = build(o, { ...objectIds(b), practice: a.id });
       if (built.otherParams.length === 0 && built.bodyIdFields.size === 0) continue;
       walked++;
       const before = await snapshotPractice(t.deps, b.id);
@@ -189,7 +172,7 @@ describe('tenancy walker', () => {
   it("refuses another practice's ids in the body even when the path holds the own practice's objects", async () => {
     let walked = 0;
     for (const o of operations) {
-      const built = build(o, objectsOf(a), { ...objectsOf(b), practice: a.id });
+      const built = build(o, objectIds(a), { ...objectIds(b), practice: a.id });
       if (built.bodyIdFields.size === 0) continue;
       walked++;
       const before = await snapshotPractice(t.deps, b.id);
@@ -204,7 +187,7 @@ describe('tenancy walker', () => {
     const failures: string[] = [];
     let gets = 0;
     for (const o of operations) {
-      const res = await call(o, build(o, objectsOf(a)));
+      const res = await call(o, build(o, objectIds(a)));
       // Clinical notes are for clinicians only; the owner's 403 there is the rule, not a gap.
       if (res.status === 403 && o.path.includes('/notes')) continue;
       if (res.status < 200 || res.status >= 300) failures.push(`${label(o)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);

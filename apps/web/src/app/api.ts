@@ -69,31 +69,39 @@ function errorFrom(status: number, body: unknown): ApiError {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+/** One call to the API: network failures and non-2xx answers become ApiError. */
+async function send(path: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { credentials: 'same-origin', ...init });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (!res.ok) throw errorFrom(res.status, await readJson(res));
+  return res;
+}
+
+/** The JSON body, or undefined when there is none or it is not JSON (a proxy error page). */
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Calls the JSON API and checks the answer against its shared schema.
  * Throws ApiError for any non-2xx answer (with field errors) or a network failure.
  */
 export async function request<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'network error');
-  }
-  const text = await res.text();
-  let json: unknown = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON (a proxy error page): handled below by status
-  }
-  if (!res.ok) throw errorFrom(res.status, json);
-  return schema.parse(json);
+  const res = await send(path, {
+    method,
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return schema.parse(await readJson(res));
 }
 
 /** Sends a file as the raw request body (a document upload, a CSV import) and checks the JSON answer. */
@@ -103,47 +111,13 @@ export async function sendRaw<S extends z.ZodType>(
   body: Blob | string,
   contentType: string,
 ): Promise<z.output<S>> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', 'content-type': contentType },
-      body,
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'network error');
-  }
-  const text = await res.text();
-  let json: unknown = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: handled below by status
-  }
-  if (!res.ok) throw errorFrom(res.status, json);
-  return schema.parse(json);
+  const res = await send(path, { method: 'POST', headers: { accept: 'application/json', 'content-type': contentType }, body });
+  return schema.parse(await readJson(res));
 }
 
 /** Fetches a file (an export) as a Blob; errors come back as ApiError like the JSON calls. */
 export async function fetchBlob(path: string): Promise<Blob> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
-  } catch {
-    throw new ApiError(0, 'network', 'network error');
-  }
-  if (!res.ok) {
-    const text = await res.text();
-    let json: unknown = undefined;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON
-    }
-    throw errorFrom(res.status, json);
-  }
-  return res.blob();
+  return (await send(path, {})).blob();
 }
 
 export const api = {

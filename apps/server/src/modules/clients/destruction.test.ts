@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import { ageSecondFactor } from '../../test/factories.ts';
-import { clientBody, documentCounts, PDF, raw, recordsWorld, type RecordsWorld } from './records.fixture.ts';
+import { clientBody, documentCounts, PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
 let t: TestApp;
 let w: RecordsWorld;
@@ -20,7 +20,7 @@ async function filledClient() {
   assert.equal(c.status, 201);
   const url = `${w.base}/clients/${c.body.id}`;
   assert.equal(
-    (await raw(w.backOffice, 'POST', `${url}/documents?label=consent&fileName=toestemming.pdf`, PDF, 'application/pdf')).status,
+    (await w.backOffice.raw('POST', `${url}/documents?label=consent&fileName=toestemming.pdf`, PDF, 'application/pdf')).status,
     201,
   );
   assert.equal((await w.author.post(`${url}/notes`, { kind: 'session', sessionDate: '2026-01-05', body: 'Sessie 1' })).status, 201);

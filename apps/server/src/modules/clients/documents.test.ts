@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import { auditCount } from '../../test/factories.ts';
-import { documentCounts, JPEG, PDF, PNG, raw, recordsWorld, type RecordsWorld } from './records.fixture.ts';
+import { documentCounts, JPEG, PDF, PNG, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
 let t: TestApp;
 let w: RecordsWorld;
@@ -17,7 +17,7 @@ before(async () => {
 after(() => t.close());
 
 const upload = (bytes: Buffer, type: string, query = 'label=referral_letter&fileName=verwijsbrief.pdf') =>
-  raw(w.backOffice, 'POST', `${docs}?${query}`, bytes, type);
+  w.backOffice.raw('POST', `${docs}?${query}`, bytes, type);
 
 describe('client documents', () => {
   it('stores an uploaded PDF with its hash, lists it, and serves the same bytes back', async () => {
@@ -98,7 +98,7 @@ describe('client documents', () => {
 
   it('keeps billing out of documents', async () => {
     assert.equal((await w.billing.get(docs)).status, 403);
-    assert.equal((await raw(w.billing, 'POST', `${docs}?label=other&fileName=x.pdf`, PDF, 'application/pdf')).status, 403);
+    assert.equal((await w.billing.raw('POST', `${docs}?label=other&fileName=x.pdf`, PDF, 'application/pdf')).status, 403);
   });
 
   describe('bad uploads change nothing', () => {
@@ -159,8 +159,7 @@ describe('client documents', () => {
 
   it("answers 404 for another practice's client and never reveals that practice's limit", async () => {
     const other = await recordsWorld(t);
-    const res = await raw(
-      w.owner,
+    const res = await w.owner.raw(
       'POST',
       `${other.base}/clients/${other.clientId}/documents?label=other&fileName=a.pdf`,
       Buffer.concat([PDF, Buffer.alloc(30_000_000)]),

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import { ageSecondFactor, auditCount } from '../../test/factories.ts';
-import { PDF, raw, recordsWorld, type RecordsWorld } from './records.fixture.ts';
+import { PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
 let t: TestApp;
 let w: RecordsWorld;
@@ -15,7 +15,7 @@ before(async () => {
   t = await startTestApp();
   w = await recordsWorld(t);
   client = `${w.base}/clients/${w.clientId}`;
-  await raw(w.backOffice, 'POST', `${client}/documents?label=referral_letter&fileName=verwijzing.pdf`, PDF, 'application/pdf');
+  await w.backOffice.raw('POST', `${client}/documents?label=referral_letter&fileName=verwijzing.pdf`, PDF, 'application/pdf');
   await w.author.post(`${client}/notes`, { kind: 'free', body: `Notitie ${marker}` });
 });
 after(() => t.close());

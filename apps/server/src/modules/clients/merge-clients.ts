@@ -27,10 +27,9 @@ export async function mergeClients(ctx: PracticeCtx, primaryId: string, duplicat
   if (primaryId === duplicateId) throw AppError.field('body.duplicateId', 'a client cannot be merged into itself');
   // Lock in id order so two opposite merges cannot deadlock.
   const [first, second] = [primaryId, duplicateId].sort();
-  await loadClient(ctx, first ?? '', { lock: true });
-  await loadClient(ctx, second ?? '', { lock: true });
-  const primary = await loadClient(ctx, primaryId);
-  const duplicate = await loadClient(ctx, duplicateId);
+  const a = await loadClient(ctx, first ?? '', { lock: true });
+  const b = await loadClient(ctx, second ?? '', { lock: true });
+  const [primary, duplicate] = a.id === primaryId ? [a, b] : [b, a];
   if (primary.merged_into || duplicate.merged_into) throw new AppError('conflict', 'one of these records was already merged');
   if (primary.bsn && duplicate.bsn && primary.bsn !== duplicate.bsn) {
     throw AppError.field('body.duplicateId', 'these clients have different BSNs; they are not the same person', 'conflict');

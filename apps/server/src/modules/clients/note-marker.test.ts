@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { Client, startTestApp, type TestApp } from '../../test/harness.ts';
 import { addMember, createUser } from '../../test/factories.ts';
 import { sample, SamplerGap, type JsonSchema } from '../../test/request-sampler.ts';
-import { PDF, raw, recordsWorld, type RecordsWorld } from './records.fixture.ts';
+import { PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const marker = `NOTEMARKER-${crypto.randomUUID()}`;
@@ -36,7 +36,7 @@ before(async () => {
   const note = await w.author.post(`${client}/notes`, { kind: 'session', sessionDate: '2026-03-02', body: `Sessie ${marker} besproken` });
   assert.equal(note.status, 201);
   assert.equal((await w.colleague.post(`${client}/notes`, { kind: 'free', body: 'Waarneming' })).status, 201);
-  const document = await raw(w.backOffice, 'POST', `${client}/documents?label=referral_letter&fileName=brief.pdf`, PDF, 'application/pdf');
+  const document = await w.backOffice.raw('POST', `${client}/documents?label=referral_letter&fileName=brief.pdf`, PDF, 'application/pdf');
   const trajectory = await w.backOffice.post(`${client}/trajectories`, { startDate: '2026-01-05', leadMembershipId: w.authorMembershipId });
   const duplicate = await w.backOffice.post(`${w.base}/clients`, { firstName: 'Dubbel', lastName: 'Dossier', dateOfBirth: '1970-01-01' });
   // The walker's PATCH /staff rewrites roles: give it a member nobody else uses.
@@ -121,9 +121,9 @@ async function call(c: Client, o: Op) {
     }
     return c.request(o.method.toUpperCase(), url, body);
   }
-  if (content['application/pdf']) return raw(c, o.method.toUpperCase(), url, PDF, 'application/pdf');
+  if (content['application/pdf']) return c.raw(o.method.toUpperCase(), url, PDF, 'application/pdf');
   const type = Object.keys(content)[0];
-  if (type) return raw(c, o.method.toUpperCase(), url, Buffer.from('voornaam,achternaam,geboortedatum\nWalker,Test,01-01-1990\n'), type);
+  if (type) return c.raw(o.method.toUpperCase(), url, Buffer.from('voornaam,achternaam,geboortedatum\nWalker,Test,01-01-1990\n'), type);
   return c.request(o.method.toUpperCase(), url);
 }
 

@@ -1,35 +1,7 @@
 /** Shared set-up for the client-record tests: a practice with every role signed in and one client. */
 import crypto from 'node:crypto';
-import type { Client, Reply, TestApp } from '../../test/harness.ts';
-import { addMember, createTestPractice, createUser, signIn, type TestPractice } from '../../test/factories.ts';
-
-/** A random BSN that passes the eleven-test. */
-export function elevenProofBsn(): string {
-  for (;;) {
-    const digits = [1 + crypto.randomInt(9), ...Array.from({ length: 7 }, () => crypto.randomInt(10))];
-    const last = digits.reduce((acc, d, i) => acc + d * (9 - i), 0) % 11;
-    if (last < 10) return [...digits, last].join('');
-  }
-}
-
-/** A request whose body is sent as is under `contentType`, with the client's session. */
-// Tests read JSON answers loosely on purpose, as Client does.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function raw<T = any>(c: Client, method: string, path: string, bytes: Buffer, contentType: string): Promise<Reply<T>> {
-  const res = await fetch(c.baseUrl + path, {
-    method,
-    headers: { 'content-type': contentType, ...(c.cookie && { cookie: c.cookie }) },
-    body: new Uint8Array(bytes),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, body: body as T, headers: res.headers };
-}
+import type { Client, TestApp } from '../../test/harness.ts';
+import { addMember, createTestPractice, createUser, randomBsn, signIn, type TestPractice } from '../../test/factories.ts';
 
 /** The smallest bytes each accepted type is recognised by. */
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
@@ -58,7 +30,7 @@ export function clientBody(marker = crypto.randomUUID().slice(0, 8)) {
     lastName: `Jansen ${marker}`,
     dateOfBirth: '1984-05-17',
     gender: 'female',
-    bsn: elevenProofBsn(),
+    bsn: randomBsn(),
     bsnVerification: 'id_document',
     email: `anna-${marker}@example.nl`,
     phone: '+31 6 1234 5678',

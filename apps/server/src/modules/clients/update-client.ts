@@ -20,17 +20,7 @@ export async function updateClient(ctx: PracticeCtx, clientId: string, input: z.
   if (input.status && input.status !== before.status && !CLIENT_STATUS_FLOW[before.status].includes(input.status)) {
     throw AppError.field('body.status', `cannot go from ${before.status} to ${input.status}`, 'conflict');
   }
-  if (input.bsn && input.bsn !== before.bsn) {
-    const clash = await scoped(ctx)
-      .selectFrom('clients')
-      .select('id')
-      .where('bsn', '=', input.bsn)
-      .where('id', '!=', clientId)
-      .where('merged_into', 'is', null)
-      .where('destroyed_at', 'is', null)
-      .executeTakeFirst();
-    if (clash) throw AppError.field('body.bsn', 'another client has this BSN', 'conflict');
-  }
+  // A BSN held by another live client is refused by the unique index (409 on body.bsn).
   const { status, ...fields } = input;
   const after = await scoped(ctx)
     .updateTable('clients')
