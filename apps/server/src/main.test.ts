@@ -66,7 +66,7 @@ describe('npm start with the embedded database', () => {
     assert.match(server.output(), /Demo data loaded/);
     assert.equal(await countPractices(), 2);
     server.child.kill('SIGINT');
-    assert.equal(await exited(server.child), 0);
+    assert.equal(await exited(server.child), 0, server.output());
     assert.match(server.output(), /stopped cleanly/);
     assert.equal(runningPostmaster(path.join(dataDir, 'pgdata')), undefined, 'no postgres left running');
     assert.match(fs.readFileSync(path.join(dataDir, 'postgres.log'), 'utf8'), /database system is shut down/);
@@ -89,7 +89,7 @@ describe('npm start with the embedded database', () => {
       assert.equal(res.status, 200);
     } finally {
       second.child.kill('SIGINT');
-      assert.equal(await exited(second.child), 0);
+      assert.equal(await exited(second.child), 0, second.output());
     }
   });
 });

@@ -18,7 +18,12 @@ async function main(): Promise<void> {
 
   const database = await acquireDatabase(config, { log: (m) => (config.logLevel === 'debug' ? console.log(m) : undefined) });
   const db = createDb(database.url);
-  const boss = createBoss(database.url, { workers: config.jobs });
+  let stopping = false;
+  const boss = createBoss(database.url, {
+    workers: config.jobs,
+    // A poll cut off by Ctrl-C is expected; anything else is worth a line in the log.
+    onError: (err) => (stopping ? undefined : console.error(`background jobs: ${err.message}`)),
+  });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let seeded: string | null = null;
   try {
@@ -51,7 +56,6 @@ async function main(): Promise<void> {
   const ready = `Calmdesk ready on http://localhost:${config.port} in ${Date.now() - started} ms — database: ${where}`;
   console.log(seeded ? `${ready}\n${seeded}` : ready);
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -64,8 +68,13 @@ async function main(): Promise<void> {
     console.log('stopped cleanly');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const onSignal = (signal: string) =>
+    void stop(signal).catch((err: unknown) => {
+      console.error(`could not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
 /** Refuses a second server on the same data folder; a lock left by a killed server is taken over. */

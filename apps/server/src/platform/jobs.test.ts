@@ -67,6 +67,24 @@ describe('background jobs', () => {
     }
   });
 
+  it('hands a lost job connection to the error handler instead of crashing the process', async () => {
+    const errors: Error[] = [];
+    const boss = createBoss(url, { workers: true, onError: (err) => errors.push(err) });
+    await boss.start();
+    try {
+      await boss.work(QUEUES.emailSend, { pollingIntervalSeconds: 0.5 }, async () => undefined);
+      await new Promise((r) => setTimeout(r, 700)); // the pool now holds idle connections
+      await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE application_name = 'calmdesk-jobs' AND pid <> pg_backend_pid()`.execute(db);
+      const deadline = Date.now() + 10_000;
+      while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(errors.length > 0, 'the terminated connections were reported');
+      assert.match(errors[0]?.message ?? '', /terminat/i);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+  });
+
   it('records the failure and rethrows so the job is retried when SMTP is unreachable', async () => {
     const smtp = testConfig({ DATABASE_URL: url, SMTP_URL: 'smtp://127.0.0.1:9' });
     const id = await db.transaction().execute((tx) => enqueueEmail(tx, smtp, { to: 'retry@test.example', subject: 'retry', text: 'body' }));

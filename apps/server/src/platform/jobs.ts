@@ -14,8 +14,13 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const SCHEMA = 'pgboss';
 
-export function createBoss(url: string, opts: { workers: boolean }): PgBoss {
-  return new PgBoss({
+/**
+ * pg-boss reports the failures of its own polling and maintenance (a lost connection, a
+ * query cut off by shutdown) as 'error' events; without a listener Node would turn each
+ * into a crash, so they are always handed to `onError` (by default written to stderr).
+ */
+export function createBoss(url: string, opts: { workers: boolean; onError?: (err: Error) => void }): PgBoss {
+  const boss = new PgBoss({
     connectionString: url,
     schema: SCHEMA,
     max: 4,
@@ -24,6 +29,9 @@ export function createBoss(url: string, opts: { workers: boolean }): PgBoss {
     schedule: opts.workers,
     migrate: true,
   });
+  const onError = opts.onError ?? ((err: Error) => console.error(`background jobs: ${err.message}`));
+  boss.on('error', onError);
+  return boss;
 }
 
 /** Installs or upgrades pg-boss's tables and our queues; run with the migrations. */
