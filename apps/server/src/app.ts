@@ -14,6 +14,7 @@ import { installErrorHandling } from './platform/http.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { clientRoutes } from './modules/clients/routes.ts';
 import { clientRecordRoutes } from './modules/clients/records-routes.ts';
+import { schedulingRoutes } from './modules/scheduling/routes.ts';
 import { clientImportRoutes } from './modules/clients/import-routes.ts';
 import { devOutboxRoutes } from './modules/dev/routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(clientRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientRecordRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientImportRoutes, { prefix: '/practices/:practiceId' });
+      await api.register(schedulingRoutes, { prefix: '/practices/:practiceId' });
       if (!deps.config.mail.smtpUrl && deps.config.env !== 'production') await api.register(devOutboxRoutes);
     },
     { prefix: '/api/v1' },

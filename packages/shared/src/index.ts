@@ -9,3 +9,4 @@ export * from './bsn.ts';
 export * from './schemas/clients.ts';
 export * from './schemas/client-import.ts';
 export * from './schemas/records.ts';
+export * from './schemas/scheduling.ts';

@@ -6,6 +6,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_clients.ts';
 import * as m0003 from './migrations/0003_audit_chain_per_statement.ts';
 import * as m0004 from './migrations/0004_client_bsn_unique.ts';
+import * as m0005 from './migrations/0005_scheduling.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -13,12 +14,16 @@ export type Tx = Transaction<DB>;
 
 // int8 (bigint) stays a string so no precision is lost; counts are cast explicitly.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+// Wall-clock times (timestamp without time zone) stay strings: they are local to a named zone,
+// never to the server's.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => v);
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_clients': m0002,
   '0003_audit_chain_per_statement': m0003,
   '0004_client_bsn_unique': m0004,
+  '0005_scheduling': m0005,
 };
 
 /** Opens a pooled Kysely handle on a connection URL. */

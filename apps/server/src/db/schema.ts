@@ -75,6 +75,11 @@ export interface PracticesTable {
   max_document_bytes: Generated<number>;
   clinical_retention_years: Generated<number>;
   next_client_number: Generated<number>;
+  reminder_lead_hours: Generated<number[]>;
+  video_url_template: Generated<string>;
+  no_show_fee_policy: Generated<'charge' | 'waive'>;
+  late_cancel_hours: Generated<number>;
+  late_cancel_fee_policy: Generated<'charge' | 'waive'>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -129,6 +134,7 @@ export interface ServicesTable {
   default_duration_minutes: number;
   allowed_modes: string[];
   billing_code: string | null;
+  buffer_minutes: Generated<number>;
   active: Generated<boolean>;
   created_at: Timestamp;
 }
@@ -154,8 +160,16 @@ export interface EmailOutboxTable {
   status: Generated<'queued' | 'sent' | 'failed'>;
   attempts: Generated<number>;
   last_error: string | null;
+  attachments: Generated<Json<EmailAttachmentJson[]>>;
   created_at: Timestamp;
   sent_at: Date | null;
+}
+
+export interface EmailAttachmentJson {
+  filename: string;
+  contentType: string;
+  /** The content as text (an .ics file). */
+  content: string;
 }
 
 export interface AuditLogTable {
@@ -309,6 +323,180 @@ export interface DestructionRequestsTable {
   performed_at: Timestamp;
 }
 
+export type AppointmentMode = 'in_person' | 'video' | 'phone' | 'async';
+export type AppointmentStatus = 'planned' | 'confirmed' | 'attended' | 'no_show' | 'cancelled' | 'late_cancelled';
+/** A range as PostgreSQL writes it, e.g. `["2026-03-30 08:00:00+00","2026-03-30 08:50:00+00")`. */
+type Range = ColumnType<string, never, never>;
+
+export interface ServiceCliniciansTable {
+  practice_id: string;
+  service_id: string;
+  membership_id: string;
+}
+
+export interface AbsencesTable {
+  id: Generated<string>;
+  practice_id: string;
+  membership_id: string | null;
+  kind: 'leave' | 'sick' | 'training' | 'closure';
+  starts_at: RequiredTimestamp;
+  ends_at: RequiredTimestamp;
+  description: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface AppointmentSeriesTable {
+  id: Generated<string>;
+  practice_id: string;
+  rrule: string;
+  /** Local wall time, `2026-03-30 10:00:00`. */
+  first_local_start: string;
+  time_zone: string;
+  duration_minutes: number;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface AppointmentsTable {
+  id: Generated<string>;
+  practice_id: string;
+  series_id: string | null;
+  series_position: number | null;
+  service_id: string;
+  mode: AppointmentMode;
+  location_id: string | null;
+  room_id: string | null;
+  starts_at: RequiredTimestamp;
+  ends_at: RequiredTimestamp;
+  /** Local wall time in `time_zone`, `2026-03-30 10:00:00`. */
+  local_start: string;
+  time_zone: string;
+  status: Generated<AppointmentStatus>;
+  occupies: ColumnType<boolean, never, never>;
+  during: Range;
+  status_reason: string | null;
+  status_changed_by: string | null;
+  status_changed_at: Date | null;
+  cancelled_by: 'client' | 'practice' | null;
+  fee_decision: 'charge' | 'waive' | null;
+  video_room_id: string | null;
+  video_url: string | null;
+  outside_hours_reason: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AppointmentParticipantColumns {
+  appointment_id: string;
+  practice_id: string;
+  /** Filled from the appointment by a trigger. */
+  during: ColumnType<string, never, never>;
+  occupies: ColumnType<boolean, never, never>;
+}
+export interface AppointmentCliniciansTable extends AppointmentParticipantColumns {
+  membership_id: string;
+}
+export interface AppointmentClientsTable extends AppointmentParticipantColumns {
+  client_id: string;
+}
+
+export interface AppointmentEventsTable {
+  id: Generated<string>;
+  practice_id: string;
+  appointment_id: string;
+  at: Timestamp;
+  user_id: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  reason: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface IdempotencyKeysTable {
+  practice_id: string;
+  user_id: string;
+  key: string;
+  request_hash: Buffer;
+  response_status: number | null;
+  response_body: Json<unknown> | null;
+  created_at: Timestamp;
+}
+
+export interface AppointmentRemindersTable {
+  id: Generated<string>;
+  practice_id: string;
+  appointment_id: string;
+  kind: 'invitation' | 'reminder' | 'cancellation' | 'change';
+  channel: 'email' | 'sms';
+  lead_hours: number | null;
+  due_at: RequiredTimestamp;
+  status: Generated<'scheduled' | 'sent' | 'failed' | 'skipped'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  email_id: string | null;
+  sent_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface CalendarFeedsTable {
+  id: Generated<string>;
+  practice_id: string;
+  membership_id: string;
+  token_hash: Buffer;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: Date | null;
+}
+
+export interface WaitlistEntriesTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_id: string;
+  service_id: string | null;
+  membership_id: string | null;
+  modes: AppointmentMode[];
+  weekdays: number[];
+  day_parts: ('morning' | 'afternoon' | 'evening')[];
+  urgency: Generated<'routine' | 'soon' | 'urgent'>;
+  remark: string | null;
+  status: Generated<'waiting' | 'offered' | 'booked' | 'removed'>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WaitlistOffersTable {
+  id: Generated<string>;
+  practice_id: string;
+  entry_id: string;
+  membership_id: string;
+  starts_at: RequiredTimestamp;
+  ends_at: RequiredTimestamp;
+  mode: AppointmentMode;
+  status: Generated<'open' | 'accepted' | 'declined' | 'withdrawn'>;
+  appointment_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  responded_at: Date | null;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  practice_id: string;
+  assignee_membership_id: string;
+  kind: 'no_show_follow_up';
+  client_id: string | null;
+  appointment_id: string | null;
+  status: Generated<'open' | 'done'>;
+  due_date: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  done_at: Date | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -331,6 +519,19 @@ export interface DB {
   document_blobs: DocumentBlobsTable;
   clinical_notes: ClinicalNotesTable;
   destruction_requests: DestructionRequestsTable;
+  service_clinicians: ServiceCliniciansTable;
+  absences: AbsencesTable;
+  appointment_series: AppointmentSeriesTable;
+  appointments: AppointmentsTable;
+  appointment_clinicians: AppointmentCliniciansTable;
+  appointment_clients: AppointmentClientsTable;
+  appointment_events: AppointmentEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  appointment_reminders: AppointmentRemindersTable;
+  calendar_feeds: CalendarFeedsTable;
+  waitlist_entries: WaitlistEntriesTable;
+  waitlist_offers: WaitlistOffersTable;
+  tasks: TasksTable;
 }
 
 /** Tables that hold one practice's data; every one carries `practice_id`. */
@@ -347,4 +548,17 @@ export type PracticeTable =
   | 'documents'
   | 'document_blobs'
   | 'clinical_notes'
-  | 'destruction_requests';
+  | 'destruction_requests'
+  | 'service_clinicians'
+  | 'absences'
+  | 'appointment_series'
+  | 'appointments'
+  | 'appointment_clinicians'
+  | 'appointment_clients'
+  | 'appointment_events'
+  | 'idempotency_keys'
+  | 'appointment_reminders'
+  | 'calendar_feeds'
+  | 'waitlist_entries'
+  | 'waitlist_offers'
+  | 'tasks';

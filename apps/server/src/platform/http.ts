@@ -142,6 +142,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     } else if (pgErrorCode(error) === '23505') {
       // A uniqueness guarantee of the database caught a race that the use case's check missed.
       appError = uniqueViolation(error as unknown as { constraint?: string });
+    } else if (pgErrorCode(error) === '23P01') {
+      // An exclusion constraint refused an overlap that the use case did not translate itself.
+      appError = new AppError('conflict', 'this time is already taken');
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const fields = validationFields(error);
       appError = new AppError('validation_failed', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);

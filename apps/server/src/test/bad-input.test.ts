@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, type Reply, type TestApp } from './harness.ts';
 import { createPopulatedPractice, objectIds, signIn, snapshotPractice, type PopulatedPractice } from './factories.ts';
-import { sample, type JsonSchema } from './request-sampler.ts';
+import { exampled, sample, type JsonSchema } from './request-sampler.ts';
 
 let t: TestApp;
 let p: PopulatedPractice;
@@ -26,7 +26,7 @@ function paths(res: Reply): string[] {
 /** Every practice route of the OpenAPI document with a JSON body, with a valid sample body. */
 function bodyRoutes() {
   const ids = objectIds(p);
-  const idFor = (field: string) => ids[field.replace(/Id$/, '')] ?? assert.fail(`no id for ${field}`);
+  const idFor = (field: string) => ids[field.replace(/Ids?$/, '')] ?? assert.fail(`no id for ${field}`);
   return Object.entries<JsonSchema>(doc.paths)
     .filter(([path]) => path.startsWith('/api/v1/practices/{practiceId}'))
     .flatMap(([path, ops]) =>
@@ -35,7 +35,7 @@ function bodyRoutes() {
         .filter((m) => ops[m]?.requestBody?.content?.['application/json'])
         .map((m) => {
           const url = path.replace(/\{(\w+)\}/g, (_, name: string) => idFor(name));
-          const schema = ops[m].requestBody.content['application/json'].schema as JsonSchema;
+          const schema = exampled(ops[m].requestBody.content['application/json']);
           const body = sample(schema, { idFor, text: 'Bad input', resolveRef: () => assert.fail('unexpected $ref') });
           return { label: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), url, body: body as Record<string, unknown> };
         }),

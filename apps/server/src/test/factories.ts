@@ -137,6 +137,8 @@ export function objectIds(p: PopulatedPractice): Record<string, string> {
     duplicate: p.duplicateClientId,
     trajectory: p.trajectoryId,
     leadMembership: p.leadMembershipId,
+    clinician: p.leadMembershipId,
+    appointment: p.appointmentId,
     document: p.documentId,
     note: p.noteId,
   };
@@ -163,6 +165,8 @@ export interface PopulatedPractice extends TestPractice {
   documentId: string;
   /** A clinical note on the client by `clinician` (text carries the marker). */
   noteId: string;
+  /** An in-person appointment of the client with the lead clinician, Monday 2030-01-07 13:00. */
+  appointmentId: string;
 }
 
 /** A random 9-digit BSN that passes the eleven-test (never the placeholder or all zeros). */
@@ -253,6 +257,38 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
   const client = await newClient('C-000001', `Primary ${marker}`, randomBsn());
   const duplicate = await newClient('C-000002', `Duplicate ${marker}`, null);
   const leadMembershipId = await addMember(deps, id, await createUser(deps, { name: `Lead ${marker}` }), ['clinician']);
+  await db
+    .insertInto('working_hours')
+    .values({
+      practice_id: id,
+      membership_id: leadMembershipId,
+      weekday: 1,
+      start_time: '09:00',
+      end_time: '17:00',
+      location_id: location.id,
+      modes: ['in_person', 'video'],
+    })
+    .execute();
+  const appointment = await db
+    .insertInto('appointments')
+    .values({
+      practice_id: id,
+      service_id: service.id,
+      mode: 'in_person',
+      location_id: location.id,
+      room_id: room.id,
+      starts_at: '2030-01-07T12:00:00Z',
+      ends_at: '2030-01-07T12:45:00Z',
+      local_start: '2030-01-07 13:00:00',
+      time_zone: 'Europe/Amsterdam',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('appointment_clinicians')
+    .values({ practice_id: id, appointment_id: appointment.id, membership_id: leadMembershipId })
+    .execute();
+  await db.insertInto('appointment_clients').values({ practice_id: id, appointment_id: appointment.id, client_id: client.id }).execute();
   const trajectory = await db
     .insertInto('care_trajectories')
     .values({
@@ -302,6 +338,7 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     trajectoryId: trajectory.id,
     documentId: document.id,
     noteId: note.id,
+    appointmentId: appointment.id,
   };
 }
 
@@ -318,7 +355,22 @@ const PRACTICE_TABLES = [
   'documents',
   'clinical_notes',
   'destruction_requests',
+  'absences',
+  'appointment_series',
+  'appointments',
+  'appointment_reminders',
+  'calendar_feeds',
+  'waitlist_entries',
+  'waitlist_offers',
+  'tasks',
 ] as const;
+/** Practice tables keyed by something other than `id`, with the columns that order them. */
+const LINK_TABLES = {
+  appointment_clinicians: ['appointment_id', 'membership_id'],
+  appointment_clients: ['appointment_id', 'client_id'],
+  service_clinicians: ['service_id', 'membership_id'],
+  idempotency_keys: ['user_id', 'key'],
+} as const;
 
 /**
  * Every row a practice owns (profile, members and their accounts, setup data), as JSON text
@@ -331,6 +383,17 @@ export async function snapshotPractice(deps: AppDeps, practiceId: string): Promi
   for (const table of PRACTICE_TABLES) {
     out[table] = await db.selectFrom(table).selectAll().where('practice_id', '=', practiceId).orderBy('id').execute();
   }
+  for (const [table, order] of Object.entries(LINK_TABLES) as [keyof typeof LINK_TABLES, readonly string[]][]) {
+    let q = db.selectFrom(table).selectAll().where('practice_id', '=', practiceId);
+    for (const column of order) q = q.orderBy(column as never);
+    out[table] = await q.execute();
+  }
+  out.appointment_events = await db
+    .selectFrom('appointment_events')
+    .selectAll()
+    .where('practice_id', '=', practiceId)
+    .orderBy('id')
+    .execute();
   out.users = await db
     .selectFrom('users')
     .innerJoin('memberships', 'memberships.user_id', 'users.id')

@@ -51,9 +51,20 @@ export interface SampleContext {
   resolveRef(ref: string): JsonSchema;
 }
 
+/**
+ * The schema of a parameter or a JSON body with the example the OpenAPI document gives beside
+ * it (`parameter.example`, `content['application/json'].example`), which `sample` then uses.
+ */
+export function exampled(holder: { schema: JsonSchema; example?: unknown }): JsonSchema {
+  return holder.example === undefined ? holder.schema : { ...holder.schema, examples: [holder.example] };
+}
+
 /** A value that satisfies `schema`; `field` is the property name it is for, when there is one. */
 export function sample(schema: JsonSchema, ctx: SampleContext, field = '', where = 'body'): unknown {
   if (typeof schema.$ref === 'string') return sample(ctx.resolveRef(schema.$ref), ctx, field, where);
+  // A documented example wins (rules across fields, such as "an end or a duration", are met
+  // by it); its identifiers are still the walker's.
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return withIds(schema.examples[0], ctx, field);
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum)) return schema.enum[0];
   const options: JsonSchema[] | undefined = schema.anyOf ?? schema.oneOf;
@@ -94,8 +105,16 @@ export function sample(schema: JsonSchema, ctx: SampleContext, field = '', where
   }
 }
 
+/** A copy of `value` whose `…Id` strings and `…Ids` arrays come from `ctx.idFor`. */
+function withIds(value: unknown, ctx: SampleContext, field: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => withIds(v, ctx, field));
+  if (typeof value === 'string' && /Ids?$/.test(field)) return ctx.idFor(field);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withIds(v, ctx, k)]));
+}
+
 function sampleString(schema: JsonSchema, ctx: SampleContext, field: string, where: string): string {
-  if (schema.format === 'uuid' || /Id$/.test(field)) return ctx.idFor(field);
+  if (schema.format === 'uuid' || /Ids?$/.test(field)) return ctx.idFor(field);
   if (schema.format === 'email') return `walker-${crypto.randomUUID().slice(0, 8)}@test.example`;
   if (schema.format === 'date-time') return new Date().toISOString();
   if (typeof schema.pattern === 'string') {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, type Reply, type TestApp } from './harness.ts';
 import { createPopulatedPractice, objectIds, signIn, snapshotPractice, type PopulatedPractice } from './factories.ts';
-import { RAW_BODIES, sample, SamplerGap, type JsonSchema } from './request-sampler.ts';
+import { exampled, RAW_BODIES, sample, SamplerGap, type JsonSchema } from './request-sampler.ts';
 
 const PREFIX = '/api/v1/practices/{practiceId}';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -37,7 +37,7 @@ function resolveRef(ref: string): JsonSchema {
 
 function idPicker(objects: Objects, used?: Set<string>) {
   return (field: string) => {
-    const kind = field.replace(/Id$/, '');
+    const kind = field.replace(/Ids?$/, '');
     const id = objects[kind];
     if (!id) throw new SamplerGap(`no object of kind "${kind}" to fill ${field}`);
     used?.add(field);
@@ -69,12 +69,23 @@ function build(o: Operation, pathObjects: Objects, bodyObjects: Objects = pathOb
       url = url.replace(`{${p.name}}`, pick(p.name));
       if (p.name !== 'practiceId') otherParams.push(p.name);
     } else if (p.in === 'query' && p.required) {
-      query.set(p.name, String(sample(p.schema, { idFor: idPicker(pathObjects), text: 'Walker', resolveRef }, p.name, `query.${p.name}`)));
+      query.set(
+        p.name,
+        String(
+          sample(
+            exampled(p as { schema: JsonSchema }),
+            { idFor: idPicker(pathObjects), text: 'Walker', resolveRef },
+            p.name,
+            `query.${p.name}`,
+          ),
+        ),
+      );
     }
   }
   if (/\{[^}]+\}/.test(url)) throw new SamplerGap(`${o.method} ${o.path}: undocumented path parameter in ${url}`);
   const content: Record<string, unknown> = o.op.requestBody?.content ?? {};
-  const bodySchema = o.op.requestBody?.content?.['application/json']?.schema;
+  const json = o.op.requestBody?.content?.['application/json'] as { schema: JsonSchema; example?: unknown } | undefined;
+  const bodySchema = json ? exampled(json) : undefined;
   const contentType = bodySchema ? undefined : Object.keys(content).find((type) => type in RAW_BODIES);
   if (o.op.requestBody && !bodySchema && !contentType) {
     throw new SamplerGap(`${o.method} ${o.path}: request body is neither JSON nor a type in RAW_BODIES`);
@@ -112,9 +123,12 @@ before(async () => {
   const res = await new Client(t.url).get('/api/docs/json');
   assert.equal(res.status, 200);
   doc = res.body;
-  operations = Object.entries<JsonSchema>(doc.paths)
+  const all = Object.entries<JsonSchema>(doc.paths)
     .filter(([path]) => path.startsWith(PREFIX))
     .flatMap(([path, ops]) => METHODS.filter((m) => ops[m]).map((method) => ({ method, path, op: ops[method] as JsonSchema })));
+  // Routes that remove or merge data go last, so the others still find their objects.
+  const destructive = (o: Operation) => o.method === 'delete' || /\/(destruction|merge)$/.test(o.path);
+  operations = [...all.filter((o) => !destructive(o)), ...all.filter(destructive)];
 });
 after(() => t.close());
 

@@ -111,6 +111,8 @@ export const Service = z.object({
   defaultDurationMinutes: z.number().int(),
   allowedModes: z.array(z.enum(MODES)),
   billingCode: z.string().nullable(),
+  /** Free minutes the slot search keeps after a session of this service. */
+  bufferMinutes: z.number().int(),
   active: z.boolean(),
 });
 export const ServiceList = z.object({ items: z.array(Service) });
@@ -123,6 +125,7 @@ export const ServiceBody = z.strictObject({
     .regex(/^[A-Z]{2}\d{4}$/, 'billing code must look like CO0110 or OV0012')
     .nullable()
     .optional(),
+  bufferMinutes: z.number().int().min(0).max(120).optional(),
   active: z.boolean().optional(),
 });
 export const ServicePatch = nonEmpty(ServiceBody.partial());

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { Client, startTestApp, type TestApp } from '../../test/harness.ts';
 import { addMember, createUser } from '../../test/factories.ts';
-import { sample, SamplerGap, type JsonSchema } from '../../test/request-sampler.ts';
+import { exampled, sample, SamplerGap, type JsonSchema } from '../../test/request-sampler.ts';
 import { PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -98,7 +98,7 @@ const destructive = (o: Op) => o.method === 'delete' || /\/(destruction|merge)$/
 
 const resolveRef = (ref: string): JsonSchema => doc.components?.schemas?.[ref.replace('#/components/schemas/', '')] ?? {};
 const idFor = (field: string) => {
-  const id = ids[field.replace(/Id$/, '')];
+  const id = ids[field.replace(/Ids?$/, '')];
   if (!id) throw new SamplerGap(`no object for ${field}`);
   return id;
 };
@@ -107,14 +107,15 @@ async function call(c: Client, o: Op) {
   let url = o.path.replace(/\{(\w+)\}/g, (_, name: string) => idFor(name));
   const query = new URLSearchParams();
   for (const p of (o.op.parameters ?? []) as JsonSchema[]) {
-    if (p.in === 'query' && p.required) query.set(p.name, String(sample(p.schema, { idFor, text: 'Walker', resolveRef }, p.name)));
+    if (p.in === 'query' && p.required)
+      query.set(p.name, String(sample(exampled(p as { schema: JsonSchema }), { idFor, text: 'Walker', resolveRef }, p.name)));
   }
   if (query.size > 0) url += `?${query.toString()}`;
   const content = o.op.requestBody?.content ?? {};
   if (content['application/json']) {
     let body: unknown;
     try {
-      body = sample(content['application/json'].schema, { idFor, text: 'Walker', resolveRef });
+      body = sample(exampled(content['application/json']), { idFor, text: 'Walker', resolveRef });
     } catch (err) {
       if (!(err instanceof SamplerGap)) throw err;
       body = {};

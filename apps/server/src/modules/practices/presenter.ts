@@ -43,6 +43,7 @@ export function presentService(s: {
   default_duration_minutes: number;
   allowed_modes: string[];
   billing_code: string | null;
+  buffer_minutes: number;
   active: boolean;
 }) {
   return {
@@ -51,6 +52,7 @@ export function presentService(s: {
     defaultDurationMinutes: s.default_duration_minutes,
     allowedModes: s.allowed_modes as Mode[],
     billingCode: s.billing_code,
+    bufferMinutes: s.buffer_minutes,
     active: s.active,
   };
 }

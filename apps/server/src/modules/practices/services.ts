@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
 import { presentService } from './presenter.ts';
 
-const COLUMNS = ['id', 'name', 'default_duration_minutes', 'allowed_modes', 'billing_code', 'active'] as const;
+const COLUMNS = ['id', 'name', 'default_duration_minutes', 'allowed_modes', 'billing_code', 'buffer_minutes', 'active'] as const;
 
 export async function listServices(ctx: PracticeCtx) {
   const rows = await scoped(ctx).selectFrom('services').select(COLUMNS).orderBy('name').execute();
@@ -21,6 +21,7 @@ export async function createService(ctx: PracticeCtx, input: z.infer<typeof Serv
         default_duration_minutes: input.defaultDurationMinutes,
         allowed_modes: [...new Set(input.allowedModes)],
         billing_code: input.billingCode ?? null,
+        buffer_minutes: input.bufferMinutes ?? 0,
         active: input.active ?? true,
       },
     ])
@@ -39,6 +40,7 @@ export async function updateService(ctx: PracticeCtx, serviceId: string, input: 
       ...(input.defaultDurationMinutes !== undefined && { default_duration_minutes: input.defaultDurationMinutes }),
       ...(input.allowedModes !== undefined && { allowed_modes: [...new Set(input.allowedModes)] }),
       ...(input.billingCode !== undefined && { billing_code: input.billingCode }),
+      ...(input.bufferMinutes !== undefined && { buffer_minutes: input.bufferMinutes }),
       ...(input.active !== undefined && { active: input.active }),
     })
     .where('id', '=', serviceId)

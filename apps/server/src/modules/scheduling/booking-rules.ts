@@ -1,0 +1,208 @@
+import { sql } from 'kysely';
+import { Temporal } from 'temporal-polyfill';
+import type { Mode } from '@calmdesk/shared';
+import type { PracticeCtx } from '../../platform/context.ts';
+import { AppError, pgErrorCode } from '../../platform/errors.ts';
+import { scoped } from '../../platform/tenancy.ts';
+import { displayName } from '../clients/presenter.ts';
+import { initials } from './queries.ts';
+
+/** What every booking and move checks before it writes: the parts exist in this practice and fit. */
+
+export interface ClinicianInfo {
+  membershipId: string;
+  name: string;
+  initials: string;
+}
+
+export async function loadClinicians(ctx: PracticeCtx, ids: string[], path = 'body.clinicianIds'): Promise<ClinicianInfo[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length !== ids.length) throw AppError.field(path, 'a clinician is listed twice');
+  const rows = await scoped(ctx)
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['memberships.id', 'users.name'])
+    .where('memberships.id', 'in', unique)
+    .where('memberships.active', '=', true)
+    .where(sql<boolean>`memberships.roles @> ARRAY['clinician']`)
+    .execute();
+  for (const [i, id] of ids.entries()) {
+    if (!rows.some((r) => r.id === id)) throw AppError.field(`${path}[${i}]`, 'no active clinician with this id in this practice');
+  }
+  return ids.map((id) => {
+    const name = rows.find((r) => r.id === id)?.name ?? '';
+    return { membershipId: id, name, initials: initials(name) };
+  });
+}
+
+export async function loadClients(ctx: PracticeCtx, ids: string[], path = 'body.clientIds') {
+  const unique = [...new Set(ids)];
+  if (unique.length !== ids.length) throw AppError.field(path, 'a client is listed twice');
+  const rows = await scoped(ctx)
+    .selectFrom('clients')
+    .select(['id', 'client_number', 'first_name', 'name_prefix', 'last_name', 'pseudonym', 'destroyed_at', 'merged_into'])
+    .where('id', 'in', unique)
+    .execute();
+  return ids.map((id, i) => {
+    const c = rows.find((r) => r.id === id);
+    if (!c) throw AppError.field(`${path}[${i}]`, 'no client with this id in this practice');
+    if (c.merged_into) throw AppError.field(`${path}[${i}]`, 'this record was merged into another; book the surviving record');
+    if (c.destroyed_at) throw AppError.field(`${path}[${i}]`, "this client's record was destroyed");
+    return { id: c.id, clientNumber: c.client_number, displayName: displayName(c) };
+  });
+}
+
+export async function loadService(ctx: PracticeCtx, serviceId: string, mode: Mode) {
+  const service = await scoped(ctx)
+    .selectFrom('services')
+    .select(['id', 'name', 'default_duration_minutes', 'allowed_modes', 'buffer_minutes', 'active'])
+    .where('id', '=', serviceId)
+    .executeTakeFirst();
+  if (!service) throw AppError.field('body.serviceId', 'no service with this id in this practice');
+  if (!service.active) throw AppError.field('body.serviceId', 'this service is no longer offered');
+  if (!service.allowed_modes.includes(mode)) {
+    throw AppError.field('body.mode', `${service.name} is not offered as ${mode}; allowed: ${service.allowed_modes.join(', ')}`);
+  }
+  return service;
+}
+
+/** In person needs a location and one of its rooms; other modes take neither. */
+export async function checkPlace(ctx: PracticeCtx, mode: Mode, locationId: string | null | undefined, roomId: string | null | undefined) {
+  if (mode !== 'in_person') {
+    if (locationId) throw AppError.field('body.locationId', `a ${mode} appointment has no location`);
+    if (roomId) throw AppError.field('body.roomId', `a ${mode} appointment has no room`);
+    return { location: null, room: null };
+  }
+  if (!locationId) throw AppError.field('body.locationId', 'an in-person appointment needs a location');
+  if (!roomId) throw AppError.field('body.roomId', 'an in-person appointment needs a room');
+  const location = await scoped(ctx)
+    .selectFrom('locations')
+    .select(['id', 'name', 'active'])
+    .where('id', '=', locationId)
+    .executeTakeFirst();
+  if (!location?.active) throw AppError.field('body.locationId', 'no active location with this id in this practice');
+  const room = await scoped(ctx)
+    .selectFrom('rooms')
+    .select(['id', 'name', 'location_id', 'active'])
+    .where('id', '=', roomId)
+    .executeTakeFirst();
+  if (!room?.active) throw AppError.field('body.roomId', 'no active room with this id in this practice');
+  if (room.location_id !== location.id) throw AppError.field('body.roomId', `this room is not at ${location.name}`);
+  return { location, room };
+}
+
+/** `minutes` or `end`, else the service's default; never zero, never a day or more. */
+export function durationFrom(startMs: number, endMs: number | undefined, minutes: number | undefined, fallback: number): number {
+  if (endMs !== undefined && minutes !== undefined) throw AppError.field('body.end', 'give an end or a duration, not both');
+  const value = endMs !== undefined ? (endMs - startMs) / 60_000 : (minutes ?? fallback);
+  const path = endMs !== undefined ? 'body.end' : 'body.durationMinutes';
+  if (value <= 0) throw AppError.field(path, endMs !== undefined ? 'the end must be after the start' : 'the duration must be positive');
+  if (value < 5) throw AppError.field(path, 'an appointment lasts at least 5 minutes');
+  if (value >= 24 * 60) throw AppError.field(path, 'an appointment lasts less than 24 hours');
+  if (!Number.isInteger(value)) throw AppError.field(path, 'the duration must be whole minutes');
+  return value;
+}
+
+export interface Occurrence {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+const WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/**
+ * Each clinician must work at each occurrence (weekday and hours in the practice's zone, the
+ * mode and the location allowed) and not be on leave or the practice closed. Returns the
+ * problems; the caller refuses them unless the booking carries an explicit, logged override.
+ */
+export async function workingHoursProblems(
+  ctx: PracticeCtx,
+  clinicians: ClinicianInfo[],
+  occurrences: Occurrence[],
+  mode: Mode,
+  locationId: string | null,
+  practiceZone: string,
+): Promise<string[]> {
+  if (occurrences.length === 0) return [];
+  const ids = clinicians.map((c) => c.membershipId);
+  const first = occurrences.reduce((a, o) => Math.min(a, o.startsAt.getTime()), Infinity);
+  const last = occurrences.reduce((a, o) => Math.max(a, o.endsAt.getTime()), -Infinity);
+  const [hours, absences] = await Promise.all([
+    scoped(ctx)
+      .selectFrom('working_hours')
+      .select(['membership_id', 'weekday', 'start_time', 'end_time', 'location_id', 'modes'])
+      .where('membership_id', 'in', ids)
+      .execute(),
+    scoped(ctx)
+      .selectFrom('absences')
+      .select(['membership_id', 'kind', 'starts_at', 'ends_at'])
+      .where((eb) => eb.or([eb('membership_id', 'in', ids), eb('membership_id', 'is', null)]))
+      .where('starts_at', '<', new Date(last))
+      .where('ends_at', '>', new Date(first))
+      .execute(),
+  ]);
+  const problems: string[] = [];
+  for (const o of occurrences) {
+    const start = Temporal.Instant.fromEpochMilliseconds(o.startsAt.getTime()).toZonedDateTimeISO(practiceZone);
+    const end = Temporal.Instant.fromEpochMilliseconds(o.endsAt.getTime()).toZonedDateTimeISO(practiceZone);
+    const when = `${start.toPlainDate().toString()} ${start.toPlainTime().toString({ smallestUnit: 'minute' })}`;
+    const from = start.toPlainTime().toString({ smallestUnit: 'second' });
+    const sameDay = start.toPlainDate().equals(end.toPlainDate());
+    const to = end.toPlainTime().toString({ smallestUnit: 'second' });
+    for (const c of clinicians) {
+      const fits = hours.some(
+        (h) =>
+          h.membership_id === c.membershipId &&
+          h.weekday === start.dayOfWeek &&
+          sameDay &&
+          h.start_time <= from &&
+          h.end_time >= to &&
+          h.modes.includes(mode) &&
+          (h.location_id === null || locationId === null || h.location_id === locationId),
+      );
+      if (!fits) problems.push(`${c.name} does not work ${WEEKDAY_NAMES[start.dayOfWeek] ?? ''} ${when} (${mode})`);
+      const away = absences.find(
+        (a) =>
+          (a.membership_id === c.membershipId || a.membership_id === null) &&
+          a.starts_at.getTime() < o.endsAt.getTime() &&
+          a.ends_at.getTime() > o.startsAt.getTime(),
+      );
+      if (away)
+        problems.push(away.kind === 'closure' ? `the practice is closed on ${when}` : `${c.name} is away (${away.kind}) on ${when}`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+const OVERLAP_FIELDS: Record<string, { path: string; what: string }> = {
+  appointment_clinicians_no_overlap: { path: 'body.clinicianIds', what: 'the clinician already has an appointment then' },
+  appointment_clients_no_overlap: { path: 'body.clientIds', what: 'the client already has an appointment then' },
+  appointments_room_no_overlap: { path: 'body.roomId', what: 'the room is already booked then' },
+};
+
+/**
+ * Turns the database's refusal of an overlap (exclusion constraint, 23P01) into a 409 that
+ * names who or what is taken and, for a series, which session.
+ */
+export function overlapConflict(
+  err: unknown,
+  occurrences: Occurrence[],
+  names: { clinicians: ClinicianInfo[]; clients: { id: string; displayName: string }[] },
+  zone: string,
+): AppError | undefined {
+  if (pgErrorCode(err) !== '23P01') return undefined;
+  const { constraint, detail } = err as { constraint?: string; detail?: string };
+  const field = OVERLAP_FIELDS[constraint ?? ''] ?? { path: 'body.start', what: 'this time is already taken' };
+  const key = /\(([0-9a-f-]{36}), \["([^"]+)"/.exec(detail ?? '');
+  const who = key?.[1];
+  const startedAt = key?.[2] ? new Date(key[2].replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')).getTime() : NaN;
+  const index = occurrences.findIndex((o) => o.startsAt.getTime() === startedAt);
+  const person =
+    names.clinicians.find((c) => c.membershipId === who)?.name ?? names.clients.find((c) => c.id === who)?.displayName ?? undefined;
+  let message = person ? field.what.replace(/^the (clinician|client)/, person) : field.what;
+  if (index >= 0 && occurrences.length > 1) {
+    const at = Temporal.Instant.fromEpochMilliseconds(startedAt).toZonedDateTimeISO(zone);
+    message = `session ${index + 1} (${at.toPlainDate().toString()} ${at.toPlainTime().toString({ smallestUnit: 'minute' })}): ${message}`;
+  }
+  return AppError.field(field.path, message, 'conflict');
+}

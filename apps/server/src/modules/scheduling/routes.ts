@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  AppointmentChange,
+  AppointmentCreateBody,
+  AppointmentDetail,
+  AppointmentList,
+  AppointmentListQuery,
+  AppointmentParams,
+  AppointmentPatch,
+  AppointmentStatusBody,
+  Booking,
+  IdempotencyHeaders,
+  PracticeParams,
+} from '@calmdesk/shared';
+import { inPractice, practiceGate } from '../../platform/http.ts';
+import { withErrors } from '../../platform/openapi.ts';
+import { changeAppointmentStatus } from './appointment-status.ts';
+import { bookAppointment } from './book-appointment.ts';
+import { changeAppointment } from './change-appointment.ts';
+import { getAppointment, listAppointments } from './read-appointments.ts';
+
+/** The calendar: booking (single or series), moves, status flow. */
+export const schedulingRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preValidation', practiceGate);
+  const tags = ['scheduling'];
+
+  app.get(
+    '/appointments',
+    {
+      schema: {
+        tags,
+        summary: 'Appointments in a period (at most 62 days), by clinician, room, location or client',
+        params: PracticeParams,
+        querystring: AppointmentListQuery,
+        response: withErrors({ 200: AppointmentList }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => listAppointments(ctx, req.query)),
+  );
+  app.post(
+    '/appointments',
+    {
+      schema: {
+        tags,
+        summary:
+          'Book an appointment or a weekly series (409 when a clinician, client or room is taken, or outside working hours without an override). Send an Idempotency-Key to make retries safe.',
+        params: PracticeParams,
+        headers: IdempotencyHeaders,
+        body: AppointmentCreateBody,
+        response: withErrors({ 201: Booking }),
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await inPractice(req, (ctx) => bookAppointment(ctx, req.body, req.headers['idempotency-key']))),
+  );
+  app.get(
+    '/appointments/:appointmentId',
+    {
+      schema: {
+        tags,
+        summary: 'An appointment with its history',
+        params: AppointmentParams,
+        response: withErrors({ 200: AppointmentDetail }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => getAppointment(ctx, req.params.appointmentId)),
+  );
+  app.patch(
+    '/appointments/:appointmentId',
+    {
+      schema: {
+        tags,
+        summary: 'Move or change an appointment; for a series: this one, this and the following, or all',
+        params: AppointmentParams,
+        body: AppointmentPatch,
+        response: withErrors({ 200: AppointmentChange }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => changeAppointment(ctx, req.params.appointmentId, req.body)),
+  );
+  app.post(
+    '/appointments/:appointmentId/status',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm, mark attended or no-show, or cancel (with who, why and the fee decision)',
+        params: AppointmentParams,
+        body: AppointmentStatusBody,
+        response: withErrors({ 200: AppointmentChange }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => changeAppointmentStatus(ctx, req.params.appointmentId, req.body)),
+  );
+};
