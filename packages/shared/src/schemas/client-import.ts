@@ -25,6 +25,41 @@ export const IMPORT_FIELDS = [
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
+/** Common Dutch and English headers per field, lower-case without spaces or punctuation (see `importFieldOfHeader`). */
+export const IMPORT_HEADER_ALIASES: Record<ImportField, readonly string[]> = {
+  firstName: ['voornaam', 'voornamen', 'roepnaam', 'firstname', 'givenname', 'forename'],
+  namePrefix: ['tussenvoegsel', 'tussenvoegsels', 'voorvoegsel', 'prefix', 'nameprefix', 'infix'],
+  lastName: ['achternaam', 'familienaam', 'geslachtsnaam', 'lastname', 'surname', 'familyname'],
+  dateOfBirth: ['geboortedatum', 'gebdatum', 'geboortedag', 'dateofbirth', 'birthdate', 'dob', 'birthday'],
+  gender: ['geslacht', 'gender', 'sex'],
+  bsn: ['bsn', 'burgerservicenummer', 'citizenservicenumber', 'sofinummer'],
+  email: ['email', 'emailadres', 'mail', 'emailaddress'],
+  phone: ['telefoon', 'telefoonnummer', 'tel', 'mobiel', 'mobielnummer', 'phone', 'phonenumber', 'mobile', 'telephone'],
+  street: ['straat', 'straatnaam', 'street', 'streetname'],
+  houseNumber: ['huisnummer', 'huisnr', 'housenumber', 'number'],
+  postalCode: ['postcode', 'postalcode', 'zip', 'zipcode'],
+  city: ['woonplaats', 'plaats', 'stad', 'city', 'town'],
+  country: ['land', 'country', 'landcode', 'countrycode'],
+  insurerUzovi: ['uzovi', 'uzovicode', 'zorgverzekeraar', 'verzekeraar', 'insurer', 'insureruzovi'],
+  policyNumber: ['polisnummer', 'polisnr', 'verzekerdennummer', 'policynumber', 'policy'],
+  gpName: ['huisarts', 'naamhuisarts', 'huisartsnaam', 'gp', 'gpname'],
+  gpPracticeName: ['huisartspraktijk', 'praktijkhuisarts', 'gppractice', 'gppracticename'],
+  gpAgbCode: ['agbhuisarts', 'huisartsagb', 'agbcodehuisarts', 'gpagb', 'gpagbcode'],
+  status: ['status', 'clientstatus'],
+};
+const FIELD_OF_ALIAS = new Map(
+  Object.entries(IMPORT_HEADER_ALIASES).flatMap(([field, names]) => names.map((n) => [n, field as ImportField] as const)),
+);
+
+/**
+ * The field a CSV header maps to without a mapping, or null: the import and the web's
+ * mapping editor both use this, so what the editor pre-fills is what the import would do.
+ * @example importFieldOfHeader('Geboorte-datum') // 'dateOfBirth'
+ */
+export function importFieldOfHeader(header: string): ImportField | null {
+  return FIELD_OF_ALIAS.get(header.toLowerCase().replace(/[^a-z0-9]/g, '')) ?? null;
+}
+
 /** Columns a file must have (after mapping); without one, the file is refused as a whole. */
 export const REQUIRED_IMPORT_FIELDS = ['firstName', 'lastName', 'dateOfBirth'] as const satisfies readonly ImportField[];
 

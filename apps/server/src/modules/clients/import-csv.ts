@@ -1,5 +1,5 @@
 import { parse, type CsvError } from 'csv-parse/sync';
-import { IMPORT_FIELDS, REQUIRED_IMPORT_FIELDS, type ImportField } from '@calmdesk/shared';
+import { IMPORT_FIELDS, IMPORT_HEADER_ALIASES, importFieldOfHeader, REQUIRED_IMPORT_FIELDS, type ImportField } from '@calmdesk/shared';
 import { AppError } from '../../platform/errors.ts';
 
 export type Delimiter = ';' | ',' | '\t';
@@ -19,32 +19,6 @@ export interface ParsedCsv {
 
 /** More rows than any practice's client list; keeps a bad upload from exhausting memory. */
 const MAX_ROWS = 100_000;
-
-/** Common Dutch and English headers, compared lower-case without spaces or punctuation. */
-const ALIASES: Record<ImportField, string[]> = {
-  firstName: ['voornaam', 'voornamen', 'roepnaam', 'firstname', 'givenname', 'forename'],
-  namePrefix: ['tussenvoegsel', 'tussenvoegsels', 'voorvoegsel', 'prefix', 'nameprefix', 'infix'],
-  lastName: ['achternaam', 'familienaam', 'geslachtsnaam', 'lastname', 'surname', 'familyname'],
-  dateOfBirth: ['geboortedatum', 'gebdatum', 'geboortedag', 'dateofbirth', 'birthdate', 'dob', 'birthday'],
-  gender: ['geslacht', 'gender', 'sex'],
-  bsn: ['bsn', 'burgerservicenummer', 'citizenservicenumber', 'sofinummer'],
-  email: ['email', 'emailadres', 'mail', 'emailaddress'],
-  phone: ['telefoon', 'telefoonnummer', 'tel', 'mobiel', 'mobielnummer', 'phone', 'phonenumber', 'mobile', 'telephone'],
-  street: ['straat', 'straatnaam', 'street', 'streetname'],
-  houseNumber: ['huisnummer', 'huisnr', 'housenumber', 'number'],
-  postalCode: ['postcode', 'postalcode', 'zip', 'zipcode'],
-  city: ['woonplaats', 'plaats', 'stad', 'city', 'town'],
-  country: ['land', 'country', 'landcode', 'countrycode'],
-  insurerUzovi: ['uzovi', 'uzovicode', 'zorgverzekeraar', 'verzekeraar', 'insurer', 'insureruzovi'],
-  policyNumber: ['polisnummer', 'polisnr', 'verzekerdennummer', 'policynumber', 'policy'],
-  gpName: ['huisarts', 'naamhuisarts', 'huisartsnaam', 'gp', 'gpname'],
-  gpPracticeName: ['huisartspraktijk', 'praktijkhuisarts', 'gppractice', 'gppracticename'],
-  gpAgbCode: ['agbhuisarts', 'huisartsagb', 'agbcodehuisarts', 'gpagb', 'gpagbcode'],
-  status: ['status', 'clientstatus'],
-};
-const BY_ALIAS = new Map(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [n, field as ImportField])));
-
-const normaliseHeader = (h: string) => h.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 function fileError(path: string, message: string): AppError {
   return new AppError('bad_request', `the file cannot be read: ${message}; nothing was imported`, [{ path, message }]);
@@ -126,7 +100,7 @@ function mapColumns(headers: string[], mapping: Record<string, ImportField | nul
   }
   const columns = headers.map((header) => ({
     header,
-    field: header in mapping ? (mapping[header] ?? null) : (BY_ALIAS.get(normaliseHeader(header)) ?? null),
+    field: header in mapping ? (mapping[header] ?? null) : importFieldOfHeader(header),
   }));
   const seen = new Map<ImportField, string>();
   for (const c of columns) {
@@ -139,7 +113,7 @@ function mapColumns(headers: string[], mapping: Record<string, ImportField | nul
   }
   const missing = REQUIRED_IMPORT_FIELDS.filter((f) => !seen.has(f));
   if (missing.length > 0) {
-    const want = missing.map((f) => `${f} (e.g. "${ALIASES[f][0]}")`).join(', ');
+    const want = missing.map((f) => `${f} (e.g. "${IMPORT_HEADER_ALIASES[f][0]}")`).join(', ');
     throw fileError('body.header', `the header row has no column for ${want}; rename the column or give a mapping`);
   }
   return columns;
