@@ -249,4 +249,15 @@ export const clientsEn = {
   'import.dryRunTitle': 'Check result',
   'import.doneTitle': 'Import finished',
   'import.onlyProblems': 'Show only rows with problems',
+  'import.mapping.title': 'Columns',
+  'import.mapping.explain':
+    'For each Calmdesk field, choose the column of your file that holds it. Columns with a recognised name are already chosen; fields marked * are required. Columns you do not choose are not imported.',
+  'import.mapping.none': 'Not in the file',
+  'import.mapping.clear': 'Do not import {field}',
+  'import.mapping.required': 'Choose the column for this required field.',
+  'import.mapping.unused': 'Not imported: {list}',
+  'import.mapping.allUsed': 'Every column of the file is imported.',
+  'import.mapping.reading': 'Reading the column names…',
+  'import.mapping.readFailed': 'This file could not be read. Choose the file again.',
+  'import.mapping.noHeader': 'The first row of this file has no column names.',
 };

@@ -252,4 +252,15 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'import.dryRunTitle': 'Resultaat van de controle',
   'import.doneTitle': 'Import klaar',
   'import.onlyProblems': 'Alleen rijen met problemen tonen',
+  'import.mapping.title': 'Kolommen',
+  'import.mapping.explain':
+    'Kies bij elk Calmdesk-veld de kolom uit uw bestand waarin het staat. Kolommen met een herkende naam zijn al gekozen; velden met * zijn verplicht. Kolommen die u niet kiest, worden niet geïmporteerd.',
+  'import.mapping.none': 'Niet in het bestand',
+  'import.mapping.clear': '{field} niet importeren',
+  'import.mapping.required': 'Kies de kolom voor dit verplichte veld.',
+  'import.mapping.unused': 'Niet geïmporteerd: {list}',
+  'import.mapping.allUsed': 'Alle kolommen van het bestand worden geïmporteerd.',
+  'import.mapping.reading': 'Kolomnamen worden gelezen…',
+  'import.mapping.readFailed': 'Dit bestand kon niet worden gelezen. Kies het bestand opnieuw.',
+  'import.mapping.noHeader': 'De eerste rij van dit bestand heeft geen kolomnamen.',
 };
