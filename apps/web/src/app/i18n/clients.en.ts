@@ -118,6 +118,7 @@ export const clientsEn = {
   'client.tab.notes': 'My clinical notes',
   'client.tab.record': 'Export and destruction',
   'client.readOnly': 'Only the back office and the owner change client details.',
+  'client.openMergedInto': 'Open the record that was kept',
 
   'traj.empty': 'No care trajectories yet.',
   'traj.new': 'Open a care trajectory',
@@ -167,6 +168,8 @@ export const clientsEn = {
   'hist.changes': 'Changes',
   'hist.system': 'System',
   'hist.list': 'History of this record',
+  'hist.mergedFrom': 'Record {number} was merged into this one',
+  'hist.mergedInto': 'Merged into record {number}',
 
   'histAction.client.register': 'Registered',
   'histAction.client.update': 'Details changed',
@@ -196,6 +199,30 @@ export const clientsEn = {
   'notes.empty': 'No notes yet.',
   'notes.byline': '{name} · {date}',
   'notes.sessionOf': 'Session of {date}',
+
+  'merge.open': 'Merge with another record…',
+  'merge.title': 'Merge two records of one client',
+  'merge.explain':
+    'Use this when one client was registered twice. The care trajectories, documents, notes and history of the other record move to the record you keep, and fields that are empty there are filled in from the other. The other record remains only as a reference to the kept one.',
+  'merge.search': 'Find the other record',
+  'merge.typeToSearch': 'Type a name, BSN, date of birth or client number.',
+  'merge.noResults': 'No other record matches this search.',
+  'merge.candidates': 'Records found',
+  'merge.pick': 'Choose',
+  'merge.pickOf': 'Choose {name}',
+  'merge.compare': 'The two records side by side',
+  'merge.thisRecord': 'This record',
+  'merge.otherRecord': 'Other record',
+  'merge.after': 'After merging',
+  'merge.kept': 'Kept',
+  'merge.absorbed': 'Merged into the kept record',
+  'merge.keep': 'Record to keep',
+  'merge.keepOne': 'Keep {number} ({name})',
+  'merge.consequence': '{merged} will be merged into {kept}. This cannot be undone.',
+  'merge.differentBsn': 'These records have different BSNs, so they are not the same person. They cannot be merged.',
+  'merge.back': 'Choose another record',
+  'merge.confirm': 'Merge records',
+  'merge.done': '{merged} was merged into {kept}.',
 
   'export.title': 'Right of access',
   'export.explain':

@@ -120,6 +120,7 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'client.tab.notes': 'Mijn behandelnotities',
   'client.tab.record': 'Inzage en vernietiging',
   'client.readOnly': 'Alleen het secretariaat en de eigenaar wijzigen cliëntgegevens.',
+  'client.openMergedInto': 'Open het dossier dat is bewaard',
 
   'traj.empty': 'Nog geen zorgtrajecten.',
   'traj.new': 'Zorgtraject openen',
@@ -169,6 +170,8 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'hist.changes': 'Wijzigingen',
   'hist.system': 'Systeem',
   'hist.list': 'Geschiedenis van dit dossier',
+  'hist.mergedFrom': 'Dossier {number} is met dit dossier samengevoegd',
+  'hist.mergedInto': 'Samengevoegd in dossier {number}',
 
   'histAction.client.register': 'Ingeschreven',
   'histAction.client.update': 'Gegevens gewijzigd',
@@ -198,6 +201,30 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'notes.empty': 'Nog geen notities.',
   'notes.byline': '{name} · {date}',
   'notes.sessionOf': 'Sessie van {date}',
+
+  'merge.open': 'Samenvoegen met ander dossier…',
+  'merge.title': 'Twee dossiers van één cliënt samenvoegen',
+  'merge.explain':
+    'Gebruik dit als één cliënt twee keer is ingeschreven. De zorgtrajecten, documenten, notities en geschiedenis van het andere dossier gaan naar het dossier dat u bewaart, en velden die daar leeg zijn, worden aangevuld uit het andere. Het andere dossier blijft alleen bestaan als verwijzing naar het bewaarde.',
+  'merge.search': 'Zoek het andere dossier',
+  'merge.typeToSearch': 'Typ een naam, BSN, geboortedatum of cliëntnummer.',
+  'merge.noResults': 'Geen ander dossier gevonden voor deze zoekopdracht.',
+  'merge.candidates': 'Gevonden dossiers',
+  'merge.pick': 'Kiezen',
+  'merge.pickOf': '{name} kiezen',
+  'merge.compare': 'De twee dossiers naast elkaar',
+  'merge.thisRecord': 'Dit dossier',
+  'merge.otherRecord': 'Ander dossier',
+  'merge.after': 'Na samenvoegen',
+  'merge.kept': 'Blijft bewaard',
+  'merge.absorbed': 'Gaat op in het bewaarde dossier',
+  'merge.keep': 'Dossier dat blijft',
+  'merge.keepOne': '{number} bewaren ({name})',
+  'merge.consequence': '{merged} wordt samengevoegd met {kept}. Dit kan niet ongedaan worden gemaakt.',
+  'merge.differentBsn': 'Deze dossiers hebben een verschillend BSN; het is dus niet dezelfde persoon. Ze kunnen niet worden samengevoegd.',
+  'merge.back': 'Ander dossier kiezen',
+  'merge.confirm': 'Dossiers samenvoegen',
+  'merge.done': '{merged} is samengevoegd met {kept}.',
 
   'export.title': 'Inzagerecht',
   'export.explain':

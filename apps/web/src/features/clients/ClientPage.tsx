@@ -14,6 +14,7 @@ import { clientKeys, clientPath, formatDay, useClient, type ClientData } from '.
 import { DetailsPanel } from './DetailsPanel.tsx';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
+import { MergeButton } from './MergeDialog.tsx';
 import { NotesPanel } from './NotesPanel.tsx';
 import { RecordPanel } from './RecordPanel.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -100,7 +101,10 @@ export function ClientPage() {
                     <StatusBadge status={c.status} />
                   </Group>
                 </Stack>
-                <StatusChange practiceId={p} client={c} canWrite={canWrite} />
+                <Group align="flex-end" gap="sm">
+                  {canWrite && !c.destroyed && !c.mergedInto ? <MergeButton practiceId={p} client={c} /> : null}
+                  <StatusChange practiceId={p} client={c} canWrite={canWrite} />
+                </Group>
               </Group>
             </Paper>
             {c.destroyed ? <Alert color="gray">{t('client.destroyed')}</Alert> : null}
@@ -108,7 +112,7 @@ export function ClientPage() {
               <Alert color="gray">
                 {t('client.merged')}{' '}
                 <Anchor component={Link} to={`/p/${p}/clients/${c.mergedInto}`}>
-                  →
+                  {t('client.openMergedInto')}
                 </Anchor>
               </Alert>
             ) : null}

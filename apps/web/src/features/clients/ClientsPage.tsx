@@ -7,7 +7,7 @@ import { usePractice } from '../../app/layout/PracticeLayout.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
-import { formatDay, SEARCH_LIMIT, useClientSearch } from './api.ts';
+import { formatDay, maskedBsn, SEARCH_LIMIT, useClientSearch } from './api.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
 /** The practice's clients: search by name, BSN, date of birth or number, filter by status. */
@@ -102,7 +102,7 @@ export function ClientsPage() {
                           </Anchor>
                         </Table.Td>
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDay(c.dateOfBirth, locale)}</Table.Td>
-                        <Table.Td>{c.bsnLast4 ? `•••••${c.bsnLast4}` : '—'}</Table.Td>
+                        <Table.Td>{maskedBsn(c.bsnLast4)}</Table.Td>
                         <Table.Td>
                           <StatusBadge status={c.status} />
                         </Table.Td>

@@ -4,6 +4,9 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { useHistory } from './api.ts';
 
+/** Lines naming the other record of a merge; shown before the fields the merge filled in. */
+const MERGE_FIELDS = ['mergedFrom', 'mergedInto'];
+
 function show(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -36,14 +39,22 @@ export function HistoryPanel({ practiceId, clientId }: { practiceId: string; cli
                     <Table.Td>{e.userName ?? t('hist.system')}</Table.Td>
                     <Table.Td>{action(e.action)}</Table.Td>
                     <Table.Td>
-                      {Object.entries(e.changes).map(([field, c]) => (
-                        <Text key={field} size="sm" style={{ overflowWrap: 'anywhere' }}>
-                          <Text span fw={600} size="sm">
-                            {field}
-                          </Text>
-                          : {show(c.from)} → {show(c.to)}
-                        </Text>
-                      ))}
+                      {Object.entries(e.changes)
+                        .sort(([a], [b]) => Number(MERGE_FIELDS.includes(b)) - Number(MERGE_FIELDS.includes(a)))
+                        .map(([field, c]) =>
+                          field === 'mergedFrom' || field === 'mergedInto' ? (
+                            <Text key={field} size="sm">
+                              {t(field === 'mergedFrom' ? 'hist.mergedFrom' : 'hist.mergedInto', { number: show(c.to) })}
+                            </Text>
+                          ) : (
+                            <Text key={field} size="sm" style={{ overflowWrap: 'anywhere' }}>
+                              <Text span fw={600} size="sm">
+                                {field}
+                              </Text>
+                              : {show(c.from)} → {show(c.to)}
+                            </Text>
+                          ),
+                        )}
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -67,6 +67,11 @@ export function formatDay(iso: string, locale: 'en' | 'nl'): string {
   return [m[3], m[2], m[1]].join(locale === 'nl' ? '-' : '/');
 }
 
+/** A BSN as lists show it: only the last four digits (`•••••6758`), or a dash when there is none. */
+export function maskedBsn(last4: string | null): string {
+  return last4 ? `•••••${last4}` : '—';
+}
+
 export function todayIso(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
