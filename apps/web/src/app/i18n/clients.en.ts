@@ -160,6 +160,8 @@ export const clientsEn = {
   'doc.clearFile': 'Remove the chosen file',
   'doc.wrongType': 'Choose a PDF, PNG or JPEG file.',
   'doc.list': 'Documents of this client',
+  'doc.labelOf': 'Kind of document: {name}',
+  'doc.relabelled': '{name} is now filed as {label}.',
 
   'hist.empty': 'No changes yet.',
   'hist.time': 'When',
@@ -199,6 +201,10 @@ export const clientsEn = {
   'notes.empty': 'No notes yet.',
   'notes.byline': '{name} · {date}',
   'notes.sessionOf': 'Session of {date}',
+  'notes.edited': 'edited {date}',
+  'notes.editOf': 'Edit the note of {date}',
+  'notes.editTitle': 'Change the note',
+  'notes.updated': 'Note changed.',
 
   'merge.open': 'Merge with another record…',
   'merge.title': 'Merge two records of one client',

@@ -162,6 +162,8 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'doc.clearFile': 'Gekozen bestand weghalen',
   'doc.wrongType': 'Kies een pdf-, png- of jpeg-bestand.',
   'doc.list': 'Documenten van deze cliënt',
+  'doc.labelOf': 'Soort document: {name}',
+  'doc.relabelled': '{name} is nu ingedeeld als {label}.',
 
   'hist.empty': 'Nog geen wijzigingen.',
   'hist.time': 'Wanneer',
@@ -201,6 +203,10 @@ export const clientsNl: Record<keyof typeof clientsEn, string> = {
   'notes.empty': 'Nog geen notities.',
   'notes.byline': '{name} · {date}',
   'notes.sessionOf': 'Sessie van {date}',
+  'notes.edited': 'gewijzigd {date}',
+  'notes.editOf': 'Notitie van {date} wijzigen',
+  'notes.editTitle': 'Notitie wijzigen',
+  'notes.updated': 'Notitie gewijzigd.',
 
   'merge.open': 'Samenvoegen met ander dossier…',
   'merge.title': 'Twee dossiers van één cliënt samenvoegen',

@@ -16,7 +16,7 @@ type Label = (typeof DOCUMENT_LABELS)[number];
 interface Props {
   practiceId: string;
   clientId: string;
-  /** Delete (back office, owner). */
+  /** Relabel and delete (back office, owner). */
   canWrite: boolean;
   /** Upload (also clinicians). */
   canUpload: boolean;
@@ -97,7 +97,7 @@ function UploadForm({ practiceId, clientId }: { practiceId: string; clientId: st
   );
 }
 
-/** A client's documents: upload with a label, list, view, download, delete (asks first). */
+/** A client's documents: upload with a label, list, view, download, relabel, delete (asks first). */
 export function DocumentsPanel({ practiceId, clientId, canWrite, canUpload }: Props) {
   const { t, locale, dateTime } = useI18n();
   const qc = useQueryClient();
@@ -113,10 +113,24 @@ export function DocumentsPanel({ practiceId, clientId, canWrite, canUpload }: Pr
       notifications.show({ color: 'teal', message: t('doc.deleted'), closeButtonProps: { 'aria-label': t('common.close') } });
     },
   });
+  const relabel = useMutation({
+    mutationFn: ({ doc, label }: { doc: DocumentData; label: Label }) =>
+      api.patch(`${clientPath(practiceId, clientId)}/documents/${doc.id}`, DocumentMeta, { label }),
+    onSuccess: async (d) => {
+      await qc.invalidateQueries({ queryKey: clientKeys.documents(practiceId, clientId) });
+      await qc.invalidateQueries({ queryKey: clientKeys.history(practiceId, clientId) });
+      notifications.show({
+        color: 'teal',
+        message: t('doc.relabelled', { name: d.fileName, label: t(`docLabel.${d.label}`) }),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
+    },
+  });
   return (
     <Stack>
       <Paper withBorder p="md" radius="md">
         <ErrorAlert error={remove.error} />
+        <ErrorAlert error={relabel.error} />
         <QueryState query={docs} isEmpty={(d) => d.items.length === 0} empty={t('doc.empty')}>
           {(d) => (
             <TableScroll label={t('doc.list')} minWidth={860}>
@@ -135,7 +149,25 @@ export function DocumentsPanel({ practiceId, clientId, canWrite, canUpload }: Pr
                   {d.items.map((doc) => (
                     <Table.Tr key={doc.id}>
                       <Table.Td style={{ overflowWrap: 'anywhere' }}>{doc.fileName}</Table.Td>
-                      <Table.Td>{t(`docLabel.${doc.label}`)}</Table.Td>
+                      <Table.Td>
+                        {canWrite ? (
+                          <Select
+                            aria-label={t('doc.labelOf', { name: doc.fileName })}
+                            value={doc.label}
+                            onChange={(v) => {
+                              const label = DOCUMENT_LABELS.find((l) => l === v);
+                              if (label && label !== doc.label) relabel.mutate({ doc, label });
+                            }}
+                            data={DOCUMENT_LABELS.map((l) => ({ value: l, label: t(`docLabel.${l}`) }))}
+                            allowDeselect={false}
+                            disabled={relabel.isPending && relabel.variables.doc.id === doc.id}
+                            size="xs"
+                            w={190}
+                          />
+                        ) : (
+                          t(`docLabel.${doc.label}`)
+                        )}
+                      </Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatSize(doc.sizeBytes, locale)}</Table.Td>
                       <Table.Td>{doc.uploadedBy ?? '—'}</Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(doc.createdAt)}</Table.Td>
@@ -202,7 +234,14 @@ export function DocumentsPanel({ practiceId, clientId, canWrite, canUpload }: Pr
           <UploadForm practiceId={practiceId} clientId={clientId} />
         </Paper>
       ) : null}
-      <Modal opened={viewing !== null} onClose={() => setViewing(null)} title={viewing?.fileName} size="xl" centered>
+      <Modal
+        opened={viewing !== null}
+        onClose={() => setViewing(null)}
+        title={viewing?.fileName}
+        size="xl"
+        centered
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         {viewing ? (
           <Stack>
             <Image src={url(viewing, 'preview')} alt={viewing.fileName} fit="contain" mah="70vh" />

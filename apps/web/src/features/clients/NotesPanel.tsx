@@ -8,27 +8,38 @@ import { useI18n } from '../../app/i18n/index.tsx';
 import { DayField } from '../../components/DayField.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
-import { clientKeys, clientPath, formatDay, todayIso, toIsoDay, useNotes } from './api.ts';
+import { clientKeys, clientPath, formatDay, todayIso, toIsoDay, useNotes, type NoteData } from './api.ts';
 
-function WriteNote({ practiceId, clientId }: { practiceId: string; clientId: string }) {
+/** Changed after it was written: a new note has both times equal (one database default). */
+const wasEdited = (n: NoteData) => Date.parse(n.updatedAt) > Date.parse(n.createdAt);
+
+/** Writes a new note, or changes `note` (the author's own). */
+function NoteForm({ practiceId, clientId, note, onDone }: { practiceId: string; clientId: string; note?: NoteData; onDone?: () => void }) {
   const { t, locale } = useI18n();
   const qc = useQueryClient();
-  const [kind, setKind] = useState<'session' | 'free'>('session');
-  const [date, setDate] = useState(() => formatDay(todayIso(), locale));
-  const [body, setBody] = useState('');
+  const [kind, setKind] = useState<'session' | 'free'>(note?.kind ?? 'session');
+  const [date, setDate] = useState(() => formatDay(note?.sessionDate ?? todayIso(), locale));
+  const [body, setBody] = useState(note?.body ?? '');
   const save = useMutation({
-    mutationFn: () =>
-      api.post(`${clientPath(practiceId, clientId)}/notes`, Note, {
-        kind,
-        sessionDate: kind === 'session' ? toIsoDay(date) : null,
-        body,
-      }),
+    mutationFn: () => {
+      const fields = { kind, sessionDate: kind === 'session' ? toIsoDay(date) : null, body };
+      return note
+        ? api.patch(`${clientPath(practiceId, clientId)}/notes/${note.id}`, Note, fields)
+        : api.post(`${clientPath(practiceId, clientId)}/notes`, Note, fields);
+    },
     onSuccess: async () => {
-      setBody('');
+      if (!note) setBody('');
       await qc.invalidateQueries({ queryKey: clientKeys.notes(practiceId, clientId) });
-      notifications.show({ color: 'teal', message: t('notes.saved'), closeButtonProps: { 'aria-label': t('common.close') } });
+      await qc.invalidateQueries({ queryKey: clientKeys.history(practiceId, clientId) });
+      notifications.show({
+        color: 'teal',
+        message: t(note ? 'notes.updated' : 'notes.saved'),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
+      onDone?.();
     },
   });
+  const kindId = `note-kind-${note?.id ?? 'new'}`;
   return (
     <form
       onSubmit={(e) => {
@@ -38,15 +49,15 @@ function WriteNote({ practiceId, clientId }: { practiceId: string; clientId: str
     >
       <Stack gap="sm">
         <Title order={3} size="h5">
-          {t('notes.write')}
+          {note ? t('notes.editTitle') : t('notes.write')}
         </Title>
         <Group align="flex-end">
           <Stack gap={4}>
-            <Text size="sm" fw={500} id="note-kind">
+            <Text size="sm" fw={500} id={kindId}>
               {t('notes.kind')}
             </Text>
             <SegmentedControl
-              aria-labelledby="note-kind"
+              aria-labelledby={kindId}
               value={kind}
               onChange={(v) => setKind(v === 'free' ? 'free' : 'session')}
               data={[
@@ -73,8 +84,13 @@ function WriteNote({ practiceId, clientId }: { practiceId: string; clientId: str
         <ErrorAlert error={save.error} shownFields={['kind', 'sessionDate', 'body']} />
         <Group>
           <Button type="submit" loading={save.isPending} disabled={!body.trim()}>
-            {t('notes.save')}
+            {note ? t('common.save') : t('notes.save')}
           </Button>
+          {onDone ? (
+            <Button variant="default" onClick={onDone} disabled={save.isPending}>
+              {t('common.cancel')}
+            </Button>
+          ) : null}
         </Group>
       </Stack>
     </form>
@@ -85,6 +101,7 @@ function WriteNote({ practiceId, clientId }: { practiceId: string; clientId: str
 export function NotesPanel({ practiceId, clientId, canWrite }: { practiceId: string; clientId: string; canWrite: boolean }) {
   const { t, locale, dateTime } = useI18n();
   const notes = useNotes(practiceId, clientId);
+  const [editing, setEditing] = useState<string | null>(null);
   return (
     <Stack>
       <Alert variant="light" color="blue">
@@ -92,29 +109,48 @@ export function NotesPanel({ practiceId, clientId, canWrite }: { practiceId: str
       </Alert>
       {canWrite ? (
         <Paper withBorder p="md" radius="md">
-          <WriteNote practiceId={practiceId} clientId={clientId} />
+          <NoteForm practiceId={practiceId} clientId={clientId} />
         </Paper>
       ) : null}
       <QueryState query={notes} isEmpty={(d) => d.items.length === 0} empty={t('notes.empty')}>
         {(d) => (
           <Stack gap="sm">
-            {d.items.map((n) => (
-              <Card key={n.id} withBorder radius="md" padding="md">
-                <Group justify="space-between" mb={4}>
-                  <Text fw={600} size="sm">
-                    {n.kind === 'session' && n.sessionDate
-                      ? t('notes.sessionOf', { date: formatDay(n.sessionDate, locale) })
-                      : t('noteKind.free')}
+            {d.items.map((n) =>
+              editing === n.id ? (
+                <Paper key={n.id} withBorder p="md" radius="md">
+                  <NoteForm practiceId={practiceId} clientId={clientId} note={n} onDone={() => setEditing(null)} />
+                </Paper>
+              ) : (
+                <Card key={n.id} withBorder radius="md" padding="md" data-testid="note">
+                  <Group justify="space-between" mb={4} wrap="wrap">
+                    <Text fw={600} size="sm">
+                      {n.kind === 'session' && n.sessionDate
+                        ? t('notes.sessionOf', { date: formatDay(n.sessionDate, locale) })
+                        : t('noteKind.free')}
+                    </Text>
+                    <Group gap="sm">
+                      <Text size="xs" c="dimmed">
+                        {t('notes.byline', { name: n.authorName, date: dateTime(n.createdAt) })}
+                        {wasEdited(n) ? ` · ${t('notes.edited', { date: dateTime(n.updatedAt) })}` : null}
+                      </Text>
+                      {n.own && canWrite ? (
+                        <Button
+                          size="compact-xs"
+                          variant="default"
+                          onClick={() => setEditing(n.id)}
+                          aria-label={t('notes.editOf', { date: dateTime(n.createdAt) })}
+                        >
+                          {t('common.edit')}
+                        </Button>
+                      ) : null}
+                    </Group>
+                  </Group>
+                  <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                    {n.body}
                   </Text>
-                  <Text size="xs" c="dimmed">
-                    {t('notes.byline', { name: n.authorName, date: dateTime(n.createdAt) })}
-                  </Text>
-                </Group>
-                <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                  {n.body}
-                </Text>
-              </Card>
-            ))}
+                </Card>
+              ),
+            )}
           </Stack>
         )}
       </QueryState>
