@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { addMember, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
+import { addMember, createTestPractice, createUser, nextCode, randomBsn } from '../../apps/server/src/test/factories.ts';
 import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
@@ -91,7 +91,7 @@ describe('client records in the web app', () => {
       await page.getByRole('button', { name: 'Uploaden' }).click();
       const row = page.getByTestId('documents-table').getByRole('row', { name: /verwijsbrief\.pdf/ });
       await row.waitFor();
-      assert.match((await row.textContent()) ?? '', /Verwijsbrief/);
+      assert.equal(await row.getByRole('combobox', { name: 'Soort document: verwijsbrief.pdf' }).inputValue(), 'Verwijsbrief');
       const download = await row.getByRole('link', { name: 'verwijsbrief.pdf downloaden' }).getAttribute('href');
       const res = await page.request.get(download ?? '');
       assert.equal(res.status(), 200);
@@ -156,6 +156,148 @@ describe('client records in the web app', () => {
       await page.getByRole('tab', { name: 'Details' }).waitFor();
       await page.getByText('born 27/03/1980').waitFor();
       await check('10-client-page-en');
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(a11y, [], 'accessibility (axe-core, WCAG 2.1 AA)');
+    await context.close();
+  });
+
+  test('back office merges two records of one client, maps an import column, relabels a document and edits a note', async () => {
+    const { t, browser } = suite;
+    const suffix = crypto.randomUUID().slice(0, 6);
+    const user = await createUser(t.deps, { name: 'Ruben Smit' });
+    const practice = await createTestPractice(t.deps, { name: `Praktijk Wad ${suffix}` });
+    await addMember(t.deps, practice.id, user, ['back_office', 'clinician']);
+    const lastName = `Visser-${suffix}`;
+    const bsn = randomBsn();
+    const watched = await openPage(browser, t.url);
+    const { context, page, problems } = watched;
+    const a11y: string[] = [];
+    const check = async (name: string) => {
+      // Confirmations fade out by themselves; closed here so they do not cover what the shot is for.
+      for (const close of await page.locator('.mantine-Notifications-root').getByRole('button', { name: 'Sluiten' }).all()) {
+        await close.click({ timeout: 1000 }).catch(() => undefined);
+      }
+      await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached' });
+      await shot(page, `clients-merge-${name}`);
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `clients-merge-${name}: ${p}`));
+    };
+    await withFailureShot(watched, 'clients-merge', async () => {
+      await signIn(page, user);
+      await page.getByTestId('current-practice-name').waitFor();
+
+      // One client registered twice: the second time without BSN, with an e-mail address and a letter.
+      const api = `/api/v1/practices/${practice.id}`;
+      const register = async (body: object) => {
+        const res = await page.request.post(`${api}/clients`, { data: body });
+        assert.equal(res.status(), 201, await res.text());
+        return (await res.json()) as { id: string; clientNumber: string };
+      };
+      const person = { firstName: 'Anna', lastName, dateOfBirth: '1980-03-27' };
+      const kept = await register({ ...person, bsn });
+      const dup = await register({ ...person, email: `anna-${suffix}@example.org`, confirmNotDuplicate: true });
+      const upload = await page.request.post(`${api}/clients/${dup.id}/documents?label=other&fileName=brief.pdf`, {
+        data: smallPdf(),
+        headers: { 'content-type': 'application/pdf' },
+      });
+      assert.equal(upload.status(), 201, await upload.text());
+
+      // From the duplicate's page: find the other record, compare both, keep the one with the BSN.
+      await page.goto(`/p/${practice.id}/clients/${dup.id}`);
+      await page.getByRole('heading', { name: `Anna ${lastName}` }).waitFor();
+      await page.getByRole('button', { name: 'Samenvoegen met ander dossier…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Twee dossiers van één cliënt samenvoegen' });
+      await dialog.getByText('Typ een naam, BSN, geboortedatum of cliëntnummer.').waitFor();
+      await dialog.getByRole('searchbox', { name: 'Zoek het andere dossier' }).fill(lastName);
+      const pick = dialog.getByRole('button', { name: `Anna ${lastName} kiezen` });
+      await pick.waitFor();
+      assert.equal(await pick.count(), 1, 'the record itself is not offered');
+      await check('01-search');
+      await pick.click();
+      const compare = dialog.getByTestId('merge-compare');
+      await compare.waitFor();
+      const rowText = async (name: string) => (await compare.getByRole('row', { name: new RegExp(`^${name}`) }).textContent()) ?? '';
+      assert.equal(await rowText('Cliëntnummer'), `Cliëntnummer${dup.clientNumber}${kept.clientNumber}`);
+      assert.equal(await rowText('BSN'), `BSN—•••••${bsn.slice(-4)}`);
+      assert.match(await rowText('Geboortedatum'), /27-03-1980.*27-03-1980/);
+      await dialog.getByRole('radio', { name: `${kept.clientNumber} bewaren (Anna ${lastName})` }).check();
+      await dialog.getByText(`${dup.clientNumber} wordt samengevoegd met ${kept.clientNumber}.`).waitFor();
+      await check('02-compare');
+      await dialog.getByRole('button', { name: 'Dossiers samenvoegen' }).click();
+
+      // The kept record opens on its history, which names the merged record.
+      await page.waitForURL(new RegExp(`/clients/${kept.id}/history$`));
+      await page.getByRole('cell', { name: 'Samengevoegd met een dubbel dossier' }).waitFor();
+      await page.getByText(`Dossier ${dup.clientNumber} is met dit dossier samengevoegd`).waitFor();
+      await page.getByText(`anna-${suffix}@example.org`).first().waitFor();
+      await check('03-history');
+      await page.goto(`/p/${practice.id}/clients/${dup.id}`);
+      await page.getByText('Dit dossier is samengevoegd met een ander dossier.').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Samenvoegen met ander dossier…' }).count(), 0);
+      await page.getByRole('link', { name: 'Open het dossier dat is bewaard' }).click();
+      await page.waitForURL(new RegExp(`/clients/${kept.id}$`));
+
+      // The letter moved along; back office files it under another kind.
+      await page.getByRole('tab', { name: 'Documenten' }).click();
+      await page.getByRole('combobox', { name: 'Soort document: brief.pdf' }).click();
+      await page.getByRole('option', { name: 'Toestemmingsformulier' }).click();
+      await page.getByText('brief.pdf is nu ingedeeld als Toestemmingsformulier.').waitFor();
+      const docs = (await (await page.request.get(`${api}/clients/${kept.id}/documents`)).json()) as { items: { label: string }[] };
+      assert.deepEqual(
+        docs.items.map((d) => d.label),
+        ['consent'],
+      );
+      await check('04-relabel');
+
+      // A clinician's own note: written, changed, and marked as changed.
+      await page.getByRole('tab', { name: 'Mijn behandelnotities' }).click();
+      await page.getByText('Nog geen notities.').waitFor();
+      await page.getByText('Vrije notitie', { exact: true }).click();
+      await page.getByRole('textbox', { name: 'Notitie' }).fill('Eerste indruk: rustig.');
+      await page.getByRole('button', { name: 'Notitie opslaan' }).click();
+      const note = page.getByTestId('note');
+      await note.getByText('Eerste indruk: rustig.').waitFor();
+      assert.doesNotMatch((await note.textContent()) ?? '', /gewijzigd/);
+      await note.getByRole('button', { name: /^Notitie van .* wijzigen$/ }).click();
+      const editor = page.getByRole('textbox', { name: 'Notitie' }).last();
+      await editor.fill('Eerste indruk: rustig, open.');
+      await page.getByRole('button', { name: 'Opslaan', exact: true }).click();
+      await note.getByText('Eerste indruk: rustig, open.').waitFor();
+      await note.getByText(/gewijzigd \d{2}-\d{2}-\d{4} \d{2}:\d{2}/).waitFor();
+      await check('05-note-edited');
+
+      // An import whose family-name and birth-date columns the server cannot guess: map them by hand.
+      await page.goto(`/p/${practice.id}/clients/import`);
+      const csv = `Roepnaam;Familie;Geboren;Mobiel;Opmerking\nPiet;Bakker-${suffix};01-02-1975;0612345678;x\nKees;Smit-${suffix};03-04-1990;;\n`;
+      await page.locator('input[type="file"]').setInputFiles({ name: 'lijst.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      const mapping = page.getByTestId('column-mapping');
+      await mapping.waitFor();
+      const field = (name: string) => mapping.getByRole('combobox', { name: new RegExp(`^${name}`) });
+      assert.equal(await field('Voornaam').inputValue(), 'Roepnaam');
+      assert.equal(await field('Telefoon').inputValue(), 'Mobiel');
+      assert.equal(await field('Achternaam').inputValue(), '');
+      await mapping.getByText('Kies de kolom voor dit verplichte veld.').first().waitFor();
+      assert.ok(await page.getByRole('button', { name: 'Bestand controleren' }).isDisabled());
+      await check('06-mapping-incomplete');
+      await field('Achternaam').click();
+      await page.getByRole('option', { name: 'Familie' }).click();
+      await field('Geboortedatum').click();
+      await page.getByRole('option', { name: 'Geboren' }).click();
+      await mapping.getByText('Niet geïmporteerd: Opmerking').waitFor();
+      await page.getByRole('button', { name: 'Bestand controleren' }).click();
+      await page.getByRole('columnheader', { name: 'Reden' }).waitFor();
+      assert.match((await page.getByTestId('total-create').textContent()) ?? '', /2/);
+      await page.getByText('Familie → Achternaam').waitFor();
+      await check('07-import-checked');
+      await page.getByRole('button', { name: 'Importeren (2 nieuw)' }).click();
+      await page.getByRole('status').filter({ hasText: 'Geïmporteerd: 2 nieuw.' }).first().waitFor();
+      await page
+        .getByRole('link', { name: /^Aangemaakt als / })
+        .first()
+        .click();
+      await page.getByRole('heading', { name: `Piet Bakker-${suffix}` }).waitFor();
+      await page.getByText('geboren 01-02-1975').waitFor();
+      await check('08-imported-client');
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(a11y, [], 'accessibility (axe-core, WCAG 2.1 AA)');
