@@ -68,8 +68,31 @@ before(async () => {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const appointment = await db
+    .insertInto('appointments')
+    .values({
+      practice_id: practiceId,
+      service_id: service.id,
+      mode: 'video',
+      starts_at: '2030-01-07T12:00:00Z',
+      ends_at: '2030-01-07T12:45:00Z',
+      local_start: '2030-01-07 13:00:00',
+      time_zone: 'Europe/Amsterdam',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('appointment_clinicians')
+    .values({ practice_id: practiceId, appointment_id: appointment.id, membership_id: w.authorMembershipId })
+    .execute();
+  await db
+    .insertInto('appointment_clients')
+    .values({ practice_id: practiceId, appointment_id: appointment.id, client_id: w.clientId })
+    .execute();
   ids = {
     practice: practiceId,
+    appointment: appointment.id,
+    clinician: w.authorMembershipId,
     client: w.clientId,
     duplicate: duplicate.body.id,
     document: document.body.id,
