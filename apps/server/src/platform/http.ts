@@ -51,17 +51,29 @@ export async function inPractice<T>(req: FastifyRequest, fn: (ctx: PracticeCtx) 
   const access = req.practice;
   if (!access) throw new Error('inPractice used on a route outside /practices/:practiceId');
   const deps = req.server.deps;
-  return deps.db.transaction().execute((tx) =>
-    fn({
-      deps,
-      tx,
-      practiceId: access.practiceId,
-      membershipId: access.membershipId,
-      roles: access.roles,
-      actor: { userId: auth.userId, sessionId: auth.sessionId, secondFactorAt: auth.secondFactorAt },
-      meta: requestMeta(req),
-    }),
-  );
+  const run = () =>
+    deps.db.transaction().execute((tx) =>
+      fn({
+        deps,
+        tx,
+        practiceId: access.practiceId,
+        membershipId: access.membershipId,
+        roles: access.roles,
+        actor: { userId: auth.userId, sessionId: auth.sessionId, secondFactorAt: auth.secondFactorAt },
+        meta: requestMeta(req),
+      }),
+    );
+  // A transaction PostgreSQL aborted to break a deadlock or a serialization conflict left
+  // nothing behind; it is run again (twice at most) before the caller hears of it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = pgErrorCode(err);
+      if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw err;
+      req.log.warn({ code, attempt }, 'transaction retried');
+    }
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

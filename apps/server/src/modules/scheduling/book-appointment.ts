@@ -12,6 +12,7 @@ import {
   loadClients,
   loadClinicians,
   loadService,
+  lockParticipants,
   overlapConflict,
   workingHoursProblems,
   type Occurrence,
@@ -81,6 +82,7 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
   }
   const override = problems.length > 0 ? (input.outsideHours?.reason ?? null) : null;
 
+  await lockParticipants(ctx, [...clinicians.map((c) => c.membershipId), ...clients.map((c) => c.id), room?.id]);
   let seriesId: string | null = null;
   if (input.recurrence) {
     const series = await scoped(ctx)

@@ -174,6 +174,18 @@ export async function workingHoursProblems(
   return [...new Set(problems)];
 }
 
+/**
+ * Takes a transaction lock per clinician, client and room a write is about to place in time,
+ * all in one global order. The exclusion constraints decide what may overlap; these locks only
+ * make two writers that share someone queue instead of both inserting and then waiting on each
+ * other's uncommitted rows (which PostgreSQL can only end by aborting one as a deadlock).
+ */
+export async function lockParticipants(ctx: PracticeCtx, ids: (string | null | undefined)[]): Promise<void> {
+  const keys = [...new Set(ids.filter((id): id is string => typeof id === 'string').map((id) => `slot:${id}`))].sort();
+  if (keys.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n`.execute(ctx.tx);
+}
+
 const OVERLAP_FIELDS: Record<string, { path: string; what: string }> = {
   appointment_clinicians_no_overlap: { path: 'body.clinicianIds', what: 'the clinician already has an appointment then' },
   appointment_clients_no_overlap: { path: 'body.clientIds', what: 'the client already has an appointment then' },

@@ -12,6 +12,7 @@ import {
   durationFrom,
   loadClinicians,
   loadService,
+  lockParticipants,
   overlapConflict,
   workingHoursProblems,
   type ClinicianInfo,
@@ -99,6 +100,12 @@ export async function changeAppointment(ctx: PracticeCtx, appointmentId: string,
   }
   const override = problems.length > 0 ? (input.outsideHours?.reason ?? null) : null;
 
+  await lockParticipants(ctx, [
+    ...clinicians.map((c) => c.membershipId),
+    ...(participants.clinicians.get(row.id) ?? []).map((c) => c.membershipId),
+    ...clients.map((c) => c.id),
+    room?.id,
+  ]);
   // Shifting several sessions: go in the direction of the shift, so no session lands on a
   // sibling's old time before that sibling has moved on.
   const later = moved[0] ? moved[0].startsAt.getTime() >= moved[0].row.starts_at.getTime() : true;
