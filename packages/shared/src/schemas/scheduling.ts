@@ -177,3 +177,44 @@ export const AppointmentChange = z.object({ appointments: z.array(Appointment) }
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().min(1).max(200).optional(),
 });
+
+export const SchedulingSettings = z.object({
+  /** Hours before the start at which reminders go out, e.g. [48, 24]. */
+  reminderLeadHours: z.array(z.number().int()),
+  /** The video provider's meeting URL with `{roomId}` where the unguessable room id goes. */
+  videoUrlTemplate: z.string(),
+  noShowFeePolicy: z.enum(['charge', 'waive']),
+  /** A client cancelling less than this many hours ahead cancels late. */
+  lateCancelHours: z.number().int(),
+  lateCancelFeePolicy: z.enum(['charge', 'waive']),
+});
+export const SchedulingSettingsPatch = nonEmpty(
+  z.strictObject({
+    reminderLeadHours: z.array(z.number().int().min(1).max(336)).max(4).optional(),
+    videoUrlTemplate: z
+      .url({ protocol: /^https$/ })
+      .max(300)
+      .refine((u) => u.includes('{roomId}'), 'the template must contain {roomId}')
+      .optional(),
+    noShowFeePolicy: z.enum(['charge', 'waive']).optional(),
+    lateCancelHours: z.number().int().min(0).max(168).optional(),
+    lateCancelFeePolicy: z.enum(['charge', 'waive']).optional(),
+  }),
+).meta({
+  examples: [
+    {
+      reminderLeadHours: [48, 24],
+      videoUrlTemplate: 'https://video.calmdesk.example/{roomId}',
+      noShowFeePolicy: 'charge',
+      lateCancelHours: 24,
+      lateCancelFeePolicy: 'charge',
+    },
+  ],
+});
+
+export const AgendaQuery = z.strictObject({
+  from: IsoInstant.meta({ examples: ['2030-01-06T23:00:00Z'] }),
+  to: IsoInstant.meta({ examples: ['2030-01-13T23:00:00Z'] }),
+});
+export const AgendaItem = Appointment.extend({ practiceName: z.string() });
+export const Agenda = z.object({ items: z.array(AgendaItem) });

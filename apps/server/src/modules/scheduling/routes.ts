@@ -9,15 +9,21 @@ import {
   AppointmentPatch,
   AppointmentStatusBody,
   Booking,
+  Agenda,
+  AgendaQuery,
   IdempotencyHeaders,
   PracticeParams,
+  SchedulingSettings,
+  SchedulingSettingsPatch,
 } from '@calmdesk/shared';
-import { inPractice, practiceGate } from '../../platform/http.ts';
+import { inPractice, practiceGate, requestMeta, requireFullAuth } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { changeAppointmentStatus } from './appointment-status.ts';
 import { bookAppointment } from './book-appointment.ts';
 import { changeAppointment } from './change-appointment.ts';
+import { myAgenda } from './my-agenda.ts';
 import { getAppointment, listAppointments } from './read-appointments.ts';
+import { getSchedulingSettings, updateSchedulingSettings } from './settings.ts';
 
 /** The calendar: booking (single or series), moves, status flow. */
 export const schedulingRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -90,5 +96,46 @@ export const schedulingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => inPractice(req, (ctx) => changeAppointmentStatus(ctx, req.params.appointmentId, req.body)),
+  );
+  app.get(
+    '/scheduling-settings',
+    {
+      schema: {
+        tags,
+        summary: 'Reminder lead times, video provider, notice period and no-show / late-cancellation fee policy',
+        params: PracticeParams,
+        response: withErrors({ 200: SchedulingSettings }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => getSchedulingSettings(ctx)),
+  );
+  app.patch(
+    '/scheduling-settings',
+    {
+      schema: {
+        tags,
+        summary: 'Change the scheduling policy (owner)',
+        params: PracticeParams,
+        body: SchedulingSettingsPatch,
+        response: withErrors({ 200: SchedulingSettings }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => updateSchedulingSettings(ctx, req.body)),
+  );
+};
+
+/** Across practices: the caller's combined agenda, each item labelled with its practice. */
+export const agendaRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/me/agenda',
+    {
+      schema: {
+        tags: ['scheduling'],
+        summary: 'My agenda across all my practices (at most 62 days); each practice read is access-logged in that practice',
+        querystring: AgendaQuery,
+        response: withErrors({ 200: Agenda }),
+      },
+    },
+    (req) => myAgenda(req.server.deps, requireFullAuth(req), requestMeta(req), req.query),
   );
 };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
-import { signIn } from '../../test/factories.ts';
+import { addMember, createUser, signIn } from '../../test/factories.ts';
 import { auditedClients, fieldPaths } from '../clients/clients.fixture.ts';
 import { appointmentCounts, bookingBody, desyncCount, overlapCount, schedulingWorld, type SchedulingWorld } from './scheduling.fixture.ts';
 
@@ -417,5 +417,60 @@ describe('calendar reads', () => {
     assert.equal(bad.status, 400);
     assert.deepEqual(fieldPaths(bad), ['query.to']);
     assert.equal(await overlapCount(t, w.practice.id), 0);
+  });
+});
+
+describe('scheduling settings and the combined agenda', () => {
+  it('lets the owner set reminder lead times, the video provider and fee policy, naming a bad field', async () => {
+    const w = await schedulingWorld(t);
+    const settings = await w.owner.get(`${w.base}/scheduling-settings`);
+    assert.deepEqual(settings.body.reminderLeadHours, [48, 24]);
+    const bad = await w.owner.patch(`${w.base}/scheduling-settings`, { videoUrlTemplate: 'https://meet.example.org/room' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(fieldPaths(bad), ['body.videoUrlTemplate']);
+    const res = await w.owner.patch(`${w.base}/scheduling-settings`, {
+      reminderLeadHours: [72, 2],
+      videoUrlTemplate: 'https://meet.example.org/{roomId}',
+      noShowFeePolicy: 'waive',
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.reminderLeadHours, [72, 2]);
+    const [video] = await bookOk(w, { mode: 'video', locationId: undefined, roomId: undefined });
+    assert.match(video?.videoUrl ?? '', /^https:\/\/meet\.example\.org\/[A-Za-z0-9_-]{22}$/);
+
+    const clerk = await createUser(t.deps, { name: 'Clerk' });
+    await addMember(t.deps, w.practice.id, clerk, ['back_office']);
+    const denied = await (await signIn(t, clerk)).patch(`${w.base}/scheduling-settings`, { lateCancelHours: 48 });
+    assert.equal(denied.status, 403);
+  });
+
+  it('shows a member of two practices one agenda, each item labelled, each practice logging its own reads', async () => {
+    const a = await schedulingWorld(t);
+    const b = await schedulingWorld(t);
+    const sanne = await createUser(t.deps, { name: 'Sanne Both' });
+    await addMember(t.deps, a.practice.id, sanne, ['back_office']);
+    await addMember(t.deps, b.practice.id, sanne, ['back_office']);
+    await bookOk(a, { start: '2030-01-07T11:00' });
+    await bookOk(b, { start: '2030-01-07T10:00' });
+    const me = await signIn(t, sanne);
+    const agenda = await me.get('/api/v1/me/agenda?from=2030-01-07T00:00:00Z&to=2030-01-08T00:00:00Z');
+    assert.equal(agenda.status, 200, JSON.stringify(agenda.body));
+    assert.deepEqual(
+      agenda.body.items.map((i: { practiceId: string; localStart: string }) => [i.practiceId, i.localStart]),
+      [
+        [b.practice.id, '2030-01-07T10:00'],
+        [a.practice.id, '2030-01-07T11:00'],
+      ],
+    );
+    assert.ok(agenda.body.items.every((i: { practiceName: string }) => i.practiceName.length > 0));
+    assert.deepEqual(await auditedClients(t, a.practice.id, 'appointment.list'), [a.clientIds[0]]);
+    assert.deepEqual(await auditedClients(t, b.practice.id, 'appointment.list'), [b.clientIds[0]]);
+    // A practice the caller does not belong to stays out.
+    const outsider = await signIn(t, a.practice.owner);
+    const own = await outsider.get('/api/v1/me/agenda?from=2030-01-07T00:00:00Z&to=2030-01-08T00:00:00Z');
+    assert.deepEqual(
+      own.body.items.map((i: { practiceId: string }) => i.practiceId),
+      [a.practice.id],
+    );
   });
 });
