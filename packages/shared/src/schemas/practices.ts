@@ -114,6 +114,8 @@ export const Service = z.object({
   /** Free minutes the slot search keeps after a session of this service. */
   bufferMinutes: z.number().int(),
   active: z.boolean(),
+  /** Membership ids of the clinicians who offer it; empty: every clinician does. */
+  clinicianIds: z.array(Uuid),
 });
 export const ServiceList = z.object({ items: z.array(Service) });
 export const ServiceBody = z.strictObject({

@@ -45,6 +45,7 @@ export function presentService(s: {
   billing_code: string | null;
   buffer_minutes: number;
   active: boolean;
+  clinician_ids: string[];
 }) {
   return {
     id: s.id,
@@ -54,6 +55,7 @@ export function presentService(s: {
     billingCode: s.billing_code,
     bufferMinutes: s.buffer_minutes,
     active: s.active,
+    clinicianIds: s.clinician_ids,
   };
 }
 

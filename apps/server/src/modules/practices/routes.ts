@@ -19,6 +19,7 @@ import {
   RoomPatch,
   Service,
   ServiceBody,
+  ServiceCliniciansBody,
   ServiceList,
   ServiceParams,
   ServicePatch,
@@ -34,7 +35,7 @@ import { withErrors } from '../../platform/openapi.ts';
 import { createInvitation, listInvitations } from '../identity/invitations.ts';
 import { createLocation, createRoom, listLocations, listRooms, updateLocation, updateRoom } from './locations.ts';
 import { createPractice, getPractice, updatePractice } from './profile.ts';
-import { createService, listServices, updateService } from './services.ts';
+import { createService, listServices, setServiceClinicians, updateService } from './services.ts';
 import { getWorkingHours, listStaff, setWorkingHours, updateStaff } from './staff.ts';
 
 /** Founding a practice: any signed-in account may, and becomes its owner. */
@@ -162,6 +163,19 @@ export const practiceRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => inPractice(req, (ctx) => updateService(ctx, req.params.serviceId, req.body)),
+  );
+  app.put(
+    '/services/:serviceId/clinicians',
+    {
+      schema: {
+        tags,
+        summary: 'Choose the clinicians who offer a service; an empty list means every clinician (owner)',
+        params: ServiceParams,
+        body: ServiceCliniciansBody,
+        response: withErrors({ 200: Service }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => setServiceClinicians(ctx, req.params.serviceId, req.body)),
   );
 
   app.get(
