@@ -15,6 +15,7 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { clientRoutes } from './modules/clients/routes.ts';
 import { clientRecordRoutes } from './modules/clients/records-routes.ts';
 import { agendaRoutes, schedulingRoutes } from './modules/scheduling/routes.ts';
+import { slotRoutes } from './modules/scheduling/slot-routes.ts';
 import { clientImportRoutes } from './modules/clients/import-routes.ts';
 import { devOutboxRoutes } from './modules/dev/routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(clientRecordRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientImportRoutes, { prefix: '/practices/:practiceId' });
       await api.register(schedulingRoutes, { prefix: '/practices/:practiceId' });
+      await api.register(slotRoutes, { prefix: '/practices/:practiceId' });
       await api.register(agendaRoutes);
       if (!deps.config.mail.smtpUrl && deps.config.env !== 'production') await api.register(devOutboxRoutes);
     },

@@ -10,3 +10,4 @@ export * from './schemas/clients.ts';
 export * from './schemas/client-import.ts';
 export * from './schemas/records.ts';
 export * from './schemas/scheduling.ts';
+export * from './schemas/slots.ts';

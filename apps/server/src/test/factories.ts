@@ -141,6 +141,7 @@ export function objectIds(p: PopulatedPractice): Record<string, string> {
     appointment: p.appointmentId,
     document: p.documentId,
     note: p.noteId,
+    absence: p.absenceId,
   };
 }
 
@@ -167,6 +168,8 @@ export interface PopulatedPractice extends TestPractice {
   noteId: string;
   /** An in-person appointment of the client with the lead clinician, Monday 2030-01-07 13:00. */
   appointmentId: string;
+  /** Leave of `clinician`, 4–8 March 2030 (description carries the marker). */
+  absenceId: string;
 }
 
 /** A random 9-digit BSN that passes the eleven-test (never the placeholder or all zeros). */
@@ -322,6 +325,18 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     .values({ practice_id: id, client_id: client.id, author_membership_id: clinicianMembershipId, kind: 'free', body: `Note ${marker}` })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const absence = await db
+    .insertInto('absences')
+    .values({
+      practice_id: id,
+      membership_id: clinicianMembershipId,
+      kind: 'leave',
+      starts_at: '2030-03-03T23:00:00Z',
+      ends_at: '2030-03-08T23:00:00Z',
+      description: `Leave ${marker}`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return {
     ...practice,
     marker,
@@ -339,6 +354,7 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     documentId: document.id,
     noteId: note.id,
     appointmentId: appointment.id,
+    absenceId: absence.id,
   };
 }
 

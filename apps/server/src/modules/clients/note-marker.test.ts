@@ -89,8 +89,14 @@ before(async () => {
     .insertInto('appointment_clients')
     .values({ practice_id: practiceId, appointment_id: appointment.id, client_id: w.clientId })
     .execute();
+  const absence = await db
+    .insertInto('absences')
+    .values({ practice_id: practiceId, kind: 'closure', starts_at: '2030-03-04T00:00:00Z', ends_at: '2030-03-05T00:00:00Z' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   ids = {
     practice: practiceId,
+    absence: absence.id,
     appointment: appointment.id,
     clinician: w.authorMembershipId,
     client: w.clientId,

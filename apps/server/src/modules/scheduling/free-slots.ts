@@ -1,0 +1,247 @@
+import { sql, type RawBuilder } from 'kysely';
+import { Temporal } from 'temporal-polyfill';
+import type { z } from 'zod';
+import type { FreeSlotList, FreeSlotQuery } from '@calmdesk/shared';
+import type { PracticeCtx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { scoped } from '../../platform/tenancy.ts';
+import { plainDate } from './absences.ts';
+import { busyWithBuffer, findSlots, mergeIntervals, type Interval, type SlotClinician, type SlotRoom } from './slot-finder.ts';
+
+type Query = z.infer<typeof FreeSlotQuery>;
+
+export const MAX_SLOT_RANGE_DAYS = 31;
+/** The largest buffer a service may have (CHECK in 0005): a session this far outside the range can still block it. */
+const MAX_BUFFER_MINUTES = 120;
+
+/** `09:00:00` → 540. */
+function minuteOfDay(time: string): number {
+  const [h = '0', m = '0'] = time.split(':');
+  return Number(h) * 60 + Number(m);
+}
+
+/** A boolean SQL fragment (a range test, a filter). */
+type Range = RawBuilder<boolean>;
+
+const epochMs = (column: string) => sql<number>`(extract(epoch from ${sql.ref(column)}) * 1000)::float8`;
+
+/** The service, the practice's zone, who offers the service, and the location asked for: one statement. */
+async function loadService(ctx: PracticeCtx, q: Query) {
+  const service = await scoped(ctx)
+    .selectFrom('services')
+    .innerJoin('practices', 'practices.id', 'services.practice_id')
+    .select([
+      'services.name',
+      'services.default_duration_minutes',
+      'services.allowed_modes',
+      'services.buffer_minutes',
+      'services.active',
+      'practices.time_zone',
+      sql<string[]>`array(select sc.membership_id::text from service_clinicians sc
+        where sc.practice_id = services.practice_id and sc.service_id = services.id)`.as('offered_by'),
+      sql<
+        boolean | null
+      >`(select l.active from locations l where l.practice_id = services.practice_id and l.id = ${q.locationId ?? null})`.as(
+        'location_active',
+      ),
+    ])
+    .where('services.id', '=', q.serviceId)
+    .executeTakeFirst();
+  if (!service) throw AppError.field('query.serviceId', 'no service with this id in this practice');
+  if (!service.active) throw AppError.field('query.serviceId', 'this service is no longer offered');
+  if (!service.allowed_modes.includes(q.mode)) {
+    throw AppError.field('query.mode', `${service.name} is not offered as ${q.mode}; allowed: ${service.allowed_modes.join(', ')}`);
+  }
+  if (q.locationId !== undefined && service.location_active !== true) {
+    throw AppError.field('query.locationId', 'no active location with this id in this practice');
+  }
+  return service;
+}
+
+/** One clinician asked for must be an active clinician here who offers the service. */
+async function checkClinician(ctx: PracticeCtx, clinicianId: string, offeredBy: string[], serviceName: string) {
+  const member = await scoped(ctx)
+    .selectFrom('memberships')
+    .select('id')
+    .where('id', '=', clinicianId)
+    .where('active', '=', true)
+    .where(sql<boolean>`roles @> ARRAY['clinician']`)
+    .executeTakeFirst();
+  if (!member) throw AppError.field('query.clinicianId', 'no active clinician with this id in this practice');
+  if (offeredBy.length > 0 && !offeredBy.includes(clinicianId)) {
+    throw AppError.field('query.clinicianId', `this clinician does not offer ${serviceName}`);
+  }
+}
+
+/** The clinicians who may take the slot, with their working hours in this mode: one statement. */
+async function loadClinicians(ctx: PracticeCtx, q: Query, offeredBy: string[]): Promise<Map<string, SlotClinician>> {
+  const hours = await scoped(ctx)
+    .selectFrom('working_hours')
+    .innerJoin('memberships', 'memberships.id', 'working_hours.membership_id')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select([
+      'working_hours.membership_id',
+      'users.name',
+      'working_hours.weekday',
+      'working_hours.start_time',
+      'working_hours.end_time',
+      'working_hours.location_id',
+    ])
+    .where('memberships.active', '=', true)
+    .where(sql<boolean>`memberships.roles @> ARRAY['clinician']`)
+    .where(sql<boolean>`${q.mode} = ANY(working_hours.modes)`)
+    .where(onlyThese('working_hours.membership_id', q.clinicianId, offeredBy))
+    .execute();
+  const clinicians = new Map<string, SlotClinician>();
+  for (const h of hours) {
+    let c = clinicians.get(h.membership_id);
+    if (!c) clinicians.set(h.membership_id, (c = { id: h.membership_id, name: h.name, blocks: [], blocked: [] }));
+    c.blocks.push({
+      weekday: h.weekday,
+      startMinute: minuteOfDay(h.start_time),
+      endMinute: minuteOfDay(h.end_time),
+      locationId: h.location_id,
+    });
+  }
+  return clinicians;
+}
+
+/** The clinician asked for, else those who offer the service (when not everyone does), else anyone. */
+function onlyThese(column: string, clinicianId: string | undefined, offeredBy: string[]): Range {
+  if (clinicianId !== undefined) return sql<boolean>`${sql.ref(column)} = ${clinicianId}`;
+  if (offeredBy.length > 0) return sql<boolean>`${sql.ref(column)} = ANY(${offeredBy}::uuid[])`;
+  return sql<boolean>`true`;
+}
+
+/**
+ * What each clinician cannot start a session in: sessions that hold time (widened by the
+ * buffers), their own absences and the practice's closures. Two statements.
+ */
+async function loadBlocked(
+  ctx: PracticeCtx,
+  q: Query,
+  offeredBy: string[],
+  clinicians: Map<string, SlotClinician>,
+  during: Range,
+  bufferMinutes: number,
+) {
+  const sessions = await scoped(ctx)
+    .selectFrom('appointment_clinicians')
+    .innerJoin('appointments', 'appointments.id', 'appointment_clinicians.appointment_id')
+    .innerJoin('services', 'services.id', 'appointments.service_id')
+    .select(['appointment_clinicians.membership_id', epochMs('appointments.starts_at').as('s'), epochMs('appointments.ends_at').as('e')])
+    .select('services.buffer_minutes')
+    .where('appointment_clinicians.occupies', '=', true)
+    .where(sql<boolean>`appointment_clinicians.during && ${during}`)
+    .where(onlyThese('appointment_clinicians.membership_id', q.clinicianId, offeredBy))
+    .execute();
+  for (const s of sessions) {
+    clinicians.get(s.membership_id)?.blocked.push(busyWithBuffer({ start: s.s, end: s.e }, s.buffer_minutes, bufferMinutes));
+  }
+  const absences = await scoped(ctx)
+    .selectFrom('absences')
+    .select(['membership_id', epochMs('starts_at').as('s'), epochMs('ends_at').as('e')])
+    .where(sql<boolean>`tstzrange(starts_at, ends_at, '[)') && ${during}`)
+    .execute();
+  const closures: Interval[] = [];
+  for (const a of absences) {
+    const interval = { start: a.s, end: a.e };
+    if (a.membership_id === null) closures.push(interval);
+    else clinicians.get(a.membership_id)?.blocked.push(interval);
+  }
+  for (const c of clinicians.values()) c.blocked = mergeIntervals([...c.blocked, ...closures]);
+}
+
+function checkRange(q: Query) {
+  const from = plainDate(q.from, 'query.from');
+  const to = plainDate(q.to, 'query.to');
+  if (Temporal.PlainDate.compare(to, from) < 0) throw AppError.field('query.to', 'must be on or after from');
+  if (from.until(to).days >= MAX_SLOT_RANGE_DAYS) {
+    throw AppError.field('query.to', `search at most ${MAX_SLOT_RANGE_DAYS} days at a time`);
+  }
+  if (q.locationId !== undefined && q.mode !== 'in_person') {
+    throw AppError.field('query.locationId', `a ${q.mode} session has no location`);
+  }
+  return { from, to };
+}
+
+/**
+ * Free slots for a service and mode over up to 31 local days, for one clinician or any who
+ * offers the service: working hours (per date, in the practice's zone, so clock changes are
+ * right), leave and closures, sessions that hold time plus buffers, and for in person a free
+ * room. Starts lie on a 15-minute grid and are not in the past. Any role may search.
+ *
+ * Slots name clinicians, rooms and times but no client, so a search writes no access-log
+ * entry. Whatever the number of clinicians, it reads in a fixed number of statements (4 for
+ * video/phone/async, 6 in person, +1 to check a clinician asked for) and computes in memory.
+ * Throws `validation_failed` naming the query field.
+ */
+export async function findFreeSlots(ctx: PracticeCtx, q: Query, now = Date.now()): Promise<z.infer<typeof FreeSlotList>> {
+  const { from, to } = checkRange(q);
+  const service = await loadService(ctx, q);
+  const offeredBy = service.offered_by;
+  if (q.clinicianId !== undefined) await checkClinician(ctx, q.clinicianId, offeredBy, service.name);
+  const clinicians = await loadClinicians(ctx, q, offeredBy);
+  if (clinicians.size === 0) return { items: [] };
+
+  const zone = service.time_zone;
+  const rangeStart = from.toZonedDateTime({ timeZone: zone }).epochMilliseconds;
+  const rangeEnd = to.add({ days: 1 }).toZonedDateTime({ timeZone: zone }).epochMilliseconds;
+  const pad = MAX_BUFFER_MINUTES * 60_000;
+  const during = sql<boolean>`tstzrange(${new Date(rangeStart - pad)}, ${new Date(rangeEnd + pad)}, '[)')`;
+  await loadBlocked(ctx, q, offeredBy, clinicians, during, service.buffer_minutes);
+  const rooms = q.mode === 'in_person' ? await loadRooms(ctx, q.locationId ?? null, during) : null;
+
+  const slots = findSlots(
+    { zone, from, to, durationMinutes: service.default_duration_minutes, now, limit: q.limit, rooms, locationId: q.locationId ?? null },
+    [...clinicians.values()],
+  );
+  return {
+    items: slots.map((s) => ({
+      start: new Date(s.start).toISOString(),
+      end: new Date(s.end).toISOString(),
+      localStart: Temporal.Instant.fromEpochMilliseconds(s.start)
+        .toZonedDateTimeISO(zone)
+        .toPlainDateTime()
+        .toString({ smallestUnit: 'minute' }),
+      timeZone: zone,
+      clinicianId: s.clinician.id,
+      clinicianName: s.clinician.name,
+      locationId: s.room?.locationId ?? null,
+      roomId: s.room?.id ?? null,
+      roomName: s.room?.name ?? null,
+    })),
+  };
+}
+
+/** Active rooms at active locations (by location, then room name) with their occupied times: two statements. */
+async function loadRooms(ctx: PracticeCtx, locationId: string | null, during: Range): Promise<SlotRoom[]> {
+  const rooms = await scoped(ctx)
+    .selectFrom('rooms')
+    .innerJoin('locations', 'locations.id', 'rooms.location_id')
+    .select(['rooms.id', 'rooms.name', 'rooms.location_id'])
+    .where('rooms.active', '=', true)
+    .where('locations.active', '=', true)
+    .$if(locationId !== null, (b) => b.where('rooms.location_id', '=', locationId ?? ''))
+    .orderBy('locations.name')
+    .orderBy('rooms.name')
+    .orderBy('rooms.id')
+    .execute();
+  if (rooms.length === 0) return [];
+  const taken = await scoped(ctx)
+    .selectFrom('appointments')
+    .select(['room_id', epochMs('starts_at').as('s'), epochMs('ends_at').as('e')])
+    .where('occupies', '=', true)
+    .where('room_id', 'is not', null)
+    .where(sql<boolean>`during && ${during}`)
+    .$if(locationId !== null, (b) => b.where('location_id', '=', locationId ?? ''))
+    .execute();
+  const busy = new Map<string, Interval[]>();
+  for (const t of taken) {
+    if (!t.room_id) continue;
+    const list = busy.get(t.room_id) ?? [];
+    list.push({ start: t.s, end: t.e });
+    busy.set(t.room_id, list);
+  }
+  return rooms.map((r) => ({ id: r.id, name: r.name, locationId: r.location_id, busy: mergeIntervals(busy.get(r.id) ?? []) }));
+}
