@@ -16,6 +16,7 @@ import { clientRoutes } from './modules/clients/routes.ts';
 import { clientRecordRoutes } from './modules/clients/records-routes.ts';
 import { agendaRoutes, schedulingRoutes } from './modules/scheduling/routes.ts';
 import { slotRoutes } from './modules/scheduling/slot-routes.ts';
+import { waitlistRoutes } from './modules/scheduling/waitlist-routes.ts';
 import { clientImportRoutes } from './modules/clients/import-routes.ts';
 import { devOutboxRoutes } from './modules/dev/routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(clientRecordRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientImportRoutes, { prefix: '/practices/:practiceId' });
       await api.register(schedulingRoutes, { prefix: '/practices/:practiceId' });
+      await api.register(waitlistRoutes, { prefix: '/practices/:practiceId' });
       await api.register(slotRoutes, { prefix: '/practices/:practiceId' });
       await api.register(agendaRoutes);
       if (!deps.config.mail.smtpUrl && deps.config.env !== 'production') await api.register(devOutboxRoutes);

@@ -142,6 +142,8 @@ export function objectIds(p: PopulatedPractice): Record<string, string> {
     document: p.documentId,
     note: p.noteId,
     absence: p.absenceId,
+    waitlistEntry: p.waitlistEntryId,
+    waitlistOffer: p.waitlistOfferId,
   };
 }
 
@@ -170,6 +172,51 @@ export interface PopulatedPractice extends TestPractice {
   appointmentId: string;
   /** Leave of `clinician`, 4–8 March 2030 (description carries the marker). */
   absenceId: string;
+  /** The client waiting for the lead clinician (video, Monday mornings), with an open offer (Monday 2030-01-21 10:00). */
+  waitlistEntryId: string;
+  waitlistOfferId: string;
+}
+
+/** A waitlist entry of the client with an open offer of a video slot (accepting it books Monday 2030-01-21 10:00). */
+export async function populateWaitlist(
+  deps: AppDeps,
+  practiceId: string,
+  p: { clientId: string; membershipId: string; marker: string },
+): Promise<{ waitlistEntryId: string; waitlistOfferId: string }> {
+  // A service of its own: the walker's PATCH of the practice's service may take video away.
+  const service = await deps.db
+    .insertInto('services')
+    .values({ practice_id: practiceId, name: `Waitlist service ${p.marker}`, default_duration_minutes: 45, allowed_modes: ['video'] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const entry = await deps.db
+    .insertInto('waitlist_entries')
+    .values({
+      practice_id: practiceId,
+      client_id: p.clientId,
+      service_id: service.id,
+      membership_id: p.membershipId,
+      modes: ['video'],
+      weekdays: [1],
+      day_parts: ['morning'],
+      status: 'offered',
+      remark: `Waiting ${p.marker}`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const offer = await deps.db
+    .insertInto('waitlist_offers')
+    .values({
+      practice_id: practiceId,
+      entry_id: entry.id,
+      membership_id: p.membershipId,
+      starts_at: '2030-01-21T09:00:00Z',
+      ends_at: '2030-01-21T09:45:00Z',
+      mode: 'video',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { waitlistEntryId: entry.id, waitlistOfferId: offer.id };
 }
 
 /** A random 9-digit BSN that passes the eleven-test (never the placeholder or all zeros). */
@@ -355,6 +402,7 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     noteId: note.id,
     appointmentId: appointment.id,
     absenceId: absence.id,
+    ...(await populateWaitlist(deps, id, { clientId: client.id, membershipId: leadMembershipId, marker })),
   };
 }
 

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { Client, startTestApp, type TestApp } from '../../test/harness.ts';
-import { addMember, createUser } from '../../test/factories.ts';
+import { addMember, createUser, populateWaitlist } from '../../test/factories.ts';
 import { exampled, sample, SamplerGap, type JsonSchema } from '../../test/request-sampler.ts';
 import { PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
@@ -94,8 +94,15 @@ before(async () => {
     .values({ practice_id: practiceId, kind: 'closure', starts_at: '2030-03-04T00:00:00Z', ends_at: '2030-03-05T00:00:00Z' })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const waitlist = await populateWaitlist(t.deps, practiceId, {
+    clientId: w.clientId,
+    membershipId: w.authorMembershipId,
+    marker: 'waitlist',
+  });
   ids = {
     practice: practiceId,
+    waitlistEntry: waitlist.waitlistEntryId,
+    waitlistOffer: waitlist.waitlistOfferId,
     absence: absence.id,
     appointment: appointment.id,
     clinician: w.authorMembershipId,
