@@ -5,6 +5,7 @@ import type { AppDeps } from '../platform/context.ts';
 import { createAccount } from '../modules/identity/create-account.ts';
 import { hashPassword } from '../modules/identity/passwords.ts';
 import { createPractice } from '../modules/practices/profile.ts';
+import { seedDemoAppointments } from './demo-appointments.ts';
 import { seedDemoClients } from './demo-clients.ts';
 
 export const DEMO_PASSWORD = 'calmdesk-demo-2026';
@@ -217,10 +218,11 @@ export async function seedDemo(deps: AppDeps, opts: { onlyIfEmpty: boolean }): P
           .execute();
       }
       await seedDemoClients(deps, tx, practice.id, PRACTICES.indexOf(p) + 1);
+      await seedDemoAppointments(deps, tx, practice.id, backOfficeId);
     }
   });
   return [
-    'Demo data loaded (fictitious; each practice has 25 clients brought in by the CSV import). Sign in at the address above with any of:',
+    'Demo data loaded (fictitious; each practice has 25 clients brought in by the CSV import and five weeks of agenda). Sign in at the address above with any of:',
     `  ${DEMO_BACK_OFFICE} (back office, both practices)`,
     ...PRACTICES.flatMap((p) => p.people.map((x) => `  ${x.email} (${x.roles.join(', ')} — ${p.name})`)),
     `  password for all: ${DEMO_PASSWORD}; you set up the authenticator app at first sign-in.`,

@@ -1,0 +1,130 @@
+import { sql } from 'kysely';
+import { Temporal } from 'temporal-polyfill';
+import type { Tx } from '../db/database.ts';
+import type { AppDeps, PracticeCtx } from '../platform/context.ts';
+import { changeAppointmentStatus } from '../modules/scheduling/appointment-status.ts';
+import { bookAppointment } from '../modules/scheduling/book-appointment.ts';
+
+const ZONE = 'Europe/Amsterdam';
+const MORNING = ['09:00', '10:00', '11:00'];
+
+/**
+ * A few weeks of agenda for the demo, booked through the same use cases as the API (so the
+ * exclusion constraints, access log and reminders see them): two weeks back (mostly attended,
+ * a no-show, a late cancellation) and three ahead, in the practice's rooms in the morning and
+ * by video or phone in the afternoon, plus a weekly series per clinician.
+ */
+export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: string, backOfficeUserId: string): Promise<number> {
+  const backOffice = await tx
+    .selectFrom('memberships')
+    .select('id')
+    .where('practice_id', '=', practiceId)
+    .where('user_id', '=', backOfficeUserId)
+    .executeTakeFirstOrThrow();
+  const ctx: PracticeCtx = {
+    deps,
+    tx,
+    practiceId,
+    membershipId: backOffice.id,
+    roles: ['back_office'],
+    actor: { userId: backOfficeUserId, sessionId: 'demo-seed', secondFactorAt: new Date() },
+    meta: { requestId: 'demo-seed', ip: null, userAgent: null },
+  };
+  const clinicians = await tx
+    .selectFrom('memberships')
+    .select('id')
+    .where('practice_id', '=', practiceId)
+    .where(sql<boolean>`roles @> ARRAY['clinician']`)
+    .orderBy('created_at')
+    .execute();
+  const clients = await tx
+    .selectFrom('clients')
+    .select('id')
+    .where('practice_id', '=', practiceId)
+    .where('status', 'in', ['registered', 'intake', 'in_treatment'])
+    .orderBy('client_number')
+    .execute();
+  const location = await tx.selectFrom('locations').select('id').where('practice_id', '=', practiceId).executeTakeFirstOrThrow();
+  const rooms = await tx.selectFrom('rooms').select('id').where('location_id', '=', location.id).orderBy('name').execute();
+  const services = await tx.selectFrom('services').select(['id', 'name']).where('practice_id', '=', practiceId).execute();
+  const treatment = services.find((s) => s.name.startsWith('Behandeling 45'))?.id;
+  const intake = services.find((s) => s.name === 'Intake')?.id;
+  if (!treatment || !intake || clinicians.length === 0 || clients.length < clinicians.length * 2) return 0;
+
+  const today = Temporal.Now.plainDateISO(ZONE);
+  const monday = today.subtract({ days: today.dayOfWeek - 1 });
+  const now = Date.now();
+  let booked = 0;
+  const past: { id: string; n: number }[] = [];
+  const book = async (input: Parameters<typeof bookAppointment>[1]) => {
+    const result = await bookAppointment(ctx, input);
+    for (const a of result.appointments) {
+      booked++;
+      if (Date.parse(a.endsAt) < now) past.push({ id: a.id, n: booked });
+    }
+  };
+
+  // A weekly series per clinician on Tuesday 09:00, from two weeks back, six sessions.
+  const seriesClients = clients.slice(0, clinicians.length);
+  for (const [ci, c] of clinicians.entries()) {
+    const client = seriesClients[ci];
+    if (!client) continue;
+    await book({
+      clientIds: [client.id],
+      clinicianIds: [c.id],
+      serviceId: treatment,
+      mode: 'in_person',
+      locationId: location.id,
+      roomId: rooms[ci % rooms.length]?.id,
+      start: `${monday.subtract({ weeks: 2 }).add({ days: 1 }).toString()}T09:00`,
+      recurrence: { frequency: 'weekly', interval: 1, count: 6 },
+    });
+  }
+  // Singles: at any one time every clinician sees a different client (indices `step` apart).
+  const singles = clients.slice(seriesClients.length);
+  const step = Math.max(1, Math.floor(singles.length / clinicians.length));
+  for (let week = -2; week <= 2; week++) {
+    for (let day = 0; day < 4; day++) {
+      const date = monday.add({ weeks: week }).add({ days: day }).toString();
+      for (const [ci, c] of clinicians.entries()) {
+        for (const [si, time] of MORNING.entries()) {
+          if ((day === 1 && si === 0) || (week * 7 + day * 3 + si + ci) % 4 === 0) continue; // series slot; some free time
+          const client = singles[((week + 2) * 13 + day * 7 + si * 3 + ci * step) % singles.length];
+          if (!client) continue;
+          await book({
+            clientIds: [client.id],
+            clinicianIds: [c.id],
+            serviceId: (week + day + si) % 9 === 0 ? intake : treatment,
+            mode: (si + ci) % 5 === 0 ? 'video' : 'in_person',
+            ...((si + ci) % 5 !== 0 && { locationId: location.id, roomId: rooms[(ci + si) % rooms.length]?.id }),
+            start: `${date}T${time}`,
+            ...((week + day + si) % 9 === 0 ? { durationMinutes: 60 } : {}),
+          });
+        }
+        if ((day + ci + week) % 2 === 0) {
+          const client = singles[((week + 2) * 11 + day * 5 + ci * step + 2) % singles.length];
+          if (client) {
+            await book({
+              clientIds: [client.id],
+              clinicianIds: [c.id],
+              serviceId: treatment,
+              mode: (day + ci) % 3 === 0 ? 'phone' : 'video',
+              start: `${date}T14:00`,
+            });
+          }
+        }
+      }
+    }
+  }
+  // What happened to the past ones: mostly attended, now and then a no-show or a late cancellation.
+  for (const p of past) {
+    if (p.n % 17 === 0) {
+      await changeAppointmentStatus(ctx, p.id, { status: 'late_cancelled', cancelledBy: 'client', reason: 'ziek gemeld' });
+    } else if (p.n % 13 === 0) {
+      await changeAppointmentStatus(ctx, p.id, { status: 'no_show', reason: 'niet verschenen, niet bereikbaar' });
+    } else {
+      await changeAppointmentStatus(ctx, p.id, { status: 'attended' });
+    }
+  }
+  return booked;
+}
