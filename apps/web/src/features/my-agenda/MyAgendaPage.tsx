@@ -86,7 +86,7 @@ export function MyAgendaPage() {
                   <Title order={3} size="h5" mb="xs">
                     {day}
                   </Title>
-                  <TableScroll>
+                  <TableScroll label={day} minWidth={640}>
                     <Table striped>
                       <Table.Thead>
                         <Table.Tr>
