@@ -1,8 +1,10 @@
 import { clientsEn } from './clients.en.ts';
+import { waitlistEn } from './waitlist.en.ts';
 
 /** English texts. The key set here is the one every language must fill (see nl.ts). */
 export const en = {
   ...clientsEn,
+  ...waitlistEn,
   'common.actions': 'Actions',
   'common.active': 'Active',
   'common.inactive': 'Inactive',

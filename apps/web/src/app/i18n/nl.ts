@@ -1,9 +1,11 @@
 import { clientsNl } from './clients.nl.ts';
+import { waitlistNl } from './waitlist.nl.ts';
 import type { MessageKey } from './en.ts';
 
 /** Nederlandse teksten (u-vorm). The type makes a missing key a compile error. */
 export const nl: Record<MessageKey, string> = {
   ...clientsNl,
+  ...waitlistNl,
   'common.actions': 'Acties',
   'common.active': 'Actief',
   'common.inactive': 'Inactief',

@@ -61,6 +61,7 @@ export function AppLayout() {
             <>
               {link(`/p/${practiceId}`, t('nav.overview'), true)}
               {link(`/p/${practiceId}/clients`, t('nav.clients'))}
+              {membership.roles.some((r) => r !== 'billing') ? link(`/p/${practiceId}/waitlist`, t('nav.waitlist')) : null}
               {link(`/p/${practiceId}/settings`, t('nav.settings'))}
               {membership.roles.includes('owner') ? link(`/p/${practiceId}/access-log`, t('nav.accessLog')) : null}
             </>
