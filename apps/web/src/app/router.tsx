@@ -12,6 +12,7 @@ import { ClientPage } from '../features/clients/ClientPage.tsx';
 import { ClientsPage } from '../features/clients/ClientsPage.tsx';
 import { ImportPage } from '../features/clients/ImportPage.tsx';
 import { NewClientPage } from '../features/clients/NewClientPage.tsx';
+import { AgendaPage } from '../features/scheduling/AgendaPage.tsx';
 import { WaitlistPage } from '../features/waitlist/WaitlistPage.tsx';
 import { PracticeHomePage } from '../features/practice/PracticeHomePage.tsx';
 import { StartPage } from '../features/practice/StartPage.tsx';
@@ -52,6 +53,7 @@ export function createRouter() {
                 { index: true, element: <PracticeHomePage /> },
                 { path: 'settings/:tab?', element: <SettingsPage /> },
                 { path: 'access-log', element: <AccessLogPage /> },
+                { path: 'agenda', element: <AgendaPage /> },
                 { path: 'waitlist', element: <WaitlistPage /> },
                 { path: 'clients', element: <ClientsPage /> },
                 { path: 'clients/new', element: <NewClientPage /> },

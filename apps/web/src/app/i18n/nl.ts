@@ -1,10 +1,12 @@
 import { clientsNl } from './clients.nl.ts';
+import { schedulingNl } from './scheduling.nl.ts';
 import { waitlistNl } from './waitlist.nl.ts';
 import type { MessageKey } from './en.ts';
 
 /** Nederlandse teksten (u-vorm). The type makes a missing key a compile error. */
 export const nl: Record<MessageKey, string> = {
   ...clientsNl,
+  ...schedulingNl,
   ...waitlistNl,
   'common.actions': 'Acties',
   'common.active': 'Actief',

@@ -60,6 +60,7 @@ export function AppLayout() {
           {practiceId && membership ? (
             <>
               {link(`/p/${practiceId}`, t('nav.overview'), true)}
+              {link(`/p/${practiceId}/agenda`, t('nav.agenda'))}
               {link(`/p/${practiceId}/clients`, t('nav.clients'))}
               {membership.roles.some((r) => r !== 'billing') ? link(`/p/${practiceId}/waitlist`, t('nav.waitlist')) : null}
               {link(`/p/${practiceId}/settings`, t('nav.settings'))}
