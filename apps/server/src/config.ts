@@ -33,6 +33,8 @@ const Env = z.object({
   TRUST_PROXY: z.stringbool().default(false),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Calmdesk <no-reply@calmdesk.invalid>'),
+  /** SMS reminders: `log` records them in the sms_outbox table (no provider); `none` sends none. Default: log, none in production. */
+  SMS_TRANSPORT: z.enum(['log', 'none']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.stringbool().default(true),
   JOBS: z.stringbool().default(true),
@@ -42,6 +44,7 @@ export type Config = ReturnType<typeof buildConfig>;
 
 function buildConfig(env: z.infer<typeof Env>) {
   const dataDir = path.resolve(env.CALMDESK_DATA_DIR);
+  const smsTransport: 'log' | 'none' = env.SMS_TRANSPORT ?? (env.NODE_ENV === 'production' ? 'none' : 'log');
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -63,6 +66,7 @@ function buildConfig(env: z.infer<typeof Env>) {
     },
     trustProxy: env.TRUST_PROXY,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    sms: { transport: smsTransport },
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO,
     jobs: env.JOBS,

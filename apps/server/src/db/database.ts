@@ -7,6 +7,7 @@ import * as m0002 from './migrations/0002_clients.ts';
 import * as m0003 from './migrations/0003_audit_chain_per_statement.ts';
 import * as m0004 from './migrations/0004_client_bsn_unique.ts';
 import * as m0005 from './migrations/0005_scheduling.ts';
+import * as m0007 from './migrations/0007_reminders.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_audit_chain_per_statement': m0003,
   '0004_client_bsn_unique': m0004,
   '0005_scheduling': m0005,
+  '0007_reminders': m0007,
 };
 
 /** Opens a pooled Kysely handle on a connection URL. */

@@ -80,6 +80,8 @@ export interface PracticesTable {
   no_show_fee_policy: Generated<'charge' | 'waive'>;
   late_cancel_hours: Generated<number>;
   late_cancel_fee_policy: Generated<'charge' | 'waive'>;
+  contact_phone: string | null;
+  contact_email: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -160,7 +162,7 @@ export interface EmailOutboxTable {
   status: Generated<'queued' | 'sent' | 'failed'>;
   attempts: Generated<number>;
   last_error: string | null;
-  attachments: Generated<Json<EmailAttachmentJson[]>>;
+  attachments: ColumnType<EmailAttachmentJson[], string | undefined, string>;
   created_at: Timestamp;
   sent_at: Date | null;
 }
@@ -439,6 +441,10 @@ export interface AppointmentRemindersTable {
   email_id: string | null;
   sent_at: Date | null;
   created_at: Timestamp;
+  client_id: string | null;
+  planned_start: Date | null;
+  skip_reason: string | null;
+  content_key: string | null;
 }
 
 export interface CalendarFeedsTable {
@@ -449,6 +455,16 @@ export interface CalendarFeedsTable {
   created_by: string | null;
   created_at: Timestamp;
   revoked_at: Date | null;
+  last_read_at: Date | null;
+}
+
+export interface SmsOutboxTable {
+  id: Generated<string>;
+  practice_id: string | null;
+  to_number: string;
+  body_text: string;
+  transport: 'log';
+  created_at: Timestamp;
 }
 
 export interface WaitlistEntriesTable {
@@ -532,6 +548,7 @@ export interface DB {
   waitlist_entries: WaitlistEntriesTable;
   waitlist_offers: WaitlistOffersTable;
   tasks: TasksTable;
+  sms_outbox: SmsOutboxTable;
 }
 
 /** Tables that hold one practice's data; every one carries `practice_id`. */

@@ -9,8 +9,24 @@ import type { DB } from '../db/schema.ts';
  */
 export const QUEUES = {
   emailSend: 'email.send',
+  /** Appointment messages (invitation, reminder, change, cancellation), run at their due time. */
+  appointmentRemind: 'appointment.remind',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** How a failed job is retried: 6 attempts, the waits doubling from `retryDelay` seconds. */
+const RETRY: Record<QueueName, { retryLimit: number; retryDelay: number; retryBackoff: boolean }> = {
+  'email.send': { retryLimit: 6, retryDelay: 10, retryBackoff: true },
+  // 1, 2, 4, 8 and 16 minutes: about half an hour of trying before a reminder is given up.
+  'appointment.remind': { retryLimit: 5, retryDelay: 60, retryBackoff: true },
+};
+
+/** Attempts a job of this queue gets in all (the first and its retries). */
+export function maxAttempts(queue: QueueName): number {
+  return RETRY[queue].retryLimit + 1;
+}
+
+export type JobData = Record<string, string | string[]>;
 
 const SCHEMA = 'pgboss';
 
@@ -41,26 +57,40 @@ export async function installJobs(url: string): Promise<void> {
   for (const name of Object.values(QUEUES)) {
     const existing = await boss.getQueue(name);
     if (!existing) {
-      await boss.createQueue(name, { name, retryLimit: 6, retryDelay: 10, retryBackoff: true });
+      await boss.createQueue(name, { name, ...RETRY[name] });
     }
   }
   await boss.stop({ graceful: false, wait: true });
 }
 
-/** Enqueues a job in the caller's transaction. */
-export async function enqueue(db: Kysely<DB>, queue: QueueName, data: Record<string, string>): Promise<void> {
-  const adapter = {
+function adapterOf(db: Kysely<DB>): PgBoss.Db {
+  return {
     executeSql: async (text: string, values: unknown[]) => {
       const res = await db.executeQuery(CompiledQuery.raw(text, values));
       return { rows: res.rows };
     },
   };
-  await sendWith(adapter, queue, data);
+}
+
+/** Enqueues a job in the caller's transaction; `startAfter` delays it. */
+export async function enqueue(db: Kysely<DB>, queue: QueueName, data: JobData, opts: { startAfter?: Date } = {}): Promise<void> {
+  const adapter = adapterOf(db);
+  await senderFor(adapter).send(queue, data, { db: adapter, ...RETRY[queue], ...(opts.startAfter && { startAfter: opts.startAfter }) });
+}
+
+/** Enqueues several jobs of one queue in one statement, in the caller's transaction. */
+export async function enqueueMany(db: Kysely<DB>, queue: QueueName, jobs: { data: JobData; startAfter?: Date }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const adapter = adapterOf(db);
+  await senderFor(adapter).insert(
+    jobs.map((j) => ({ name: queue, data: j.data, ...RETRY[queue], ...(j.startAfter && { startAfter: j.startAfter }) })),
+    { db: adapter },
+  );
 }
 
 let sender: PgBoss | undefined;
 /** A pg-boss instance that only sends (no connection of its own is used with `db`). */
-async function sendWith(adapter: PgBoss.Db, queue: QueueName, data: Record<string, string>): Promise<void> {
+function senderFor(adapter: PgBoss.Db): PgBoss {
   sender ??= new PgBoss({ db: adapter, schema: SCHEMA, supervise: false, schedule: false, migrate: false });
-  await sender.send(queue, data, { db: adapter });
+  return sender;
 }

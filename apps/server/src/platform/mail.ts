@@ -2,21 +2,25 @@ import nodemailer from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
-import type { DB } from '../db/schema.ts';
+import type { DB, EmailAttachmentJson } from '../db/schema.ts';
 import { enqueue, QUEUES } from './jobs.ts';
+
+export type EmailAttachment = EmailAttachmentJson;
 
 export interface OutgoingEmail {
   to: string;
   subject: string;
   text: string;
   practiceId?: string | null;
+  /** Text attachments (an .ics invitation), sent as files beside the text. */
+  attachments?: EmailAttachment[];
 }
 
 /**
- * Records an e-mail and enqueues its delivery job in the caller's transaction. Without
- * SMTP settings the local outbox is the destination (development): the UI shows it.
+ * Records an e-mail without scheduling its delivery: the caller delivers it with
+ * `emailDelivery` (the appointment-message job does, to record its own attempts).
  */
-export async function enqueueEmail(db: Kysely<DB>, config: Config, mail: OutgoingEmail): Promise<string> {
+export async function recordEmail(db: Kysely<DB>, config: Config, mail: OutgoingEmail): Promise<string> {
   const row = await db
     .insertInto('email_outbox')
     .values({
@@ -25,15 +29,28 @@ export async function enqueueEmail(db: Kysely<DB>, config: Config, mail: Outgoin
       subject: mail.subject,
       body_text: mail.text,
       transport: config.mail.smtpUrl ? 'smtp' : 'outbox',
+      attachments: JSON.stringify(mail.attachments ?? []),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await enqueue(db, QUEUES.emailSend, { emailId: row.id });
   return row.id;
 }
 
-/** The job: delivers one recorded e-mail; throws so pg-boss retries with back-off. */
-export function emailSender(db: Db, config: Config) {
+/**
+ * Records an e-mail and enqueues its delivery job in the caller's transaction. Without
+ * SMTP settings the local outbox is the destination (development): the UI shows it.
+ */
+export async function enqueueEmail(db: Kysely<DB>, config: Config, mail: OutgoingEmail): Promise<string> {
+  const id = await recordEmail(db, config, mail);
+  await enqueue(db, QUEUES.emailSend, { emailId: id });
+  return id;
+}
+
+/**
+ * Delivers one recorded e-mail (SMTP, or the local outbox) and records the attempt on its
+ * row; throws on failure so the calling job is retried with back-off.
+ */
+export function emailDelivery(db: Db, config: Config) {
   const transport = config.mail.smtpUrl ? nodemailer.createTransport(config.mail.smtpUrl) : undefined;
   return async (emailId: string): Promise<void> => {
     const mail = await db.selectFrom('email_outbox').selectAll().where('id', '=', emailId).executeTakeFirst();
@@ -41,7 +58,13 @@ export function emailSender(db: Db, config: Config) {
     try {
       if (mail.transport === 'smtp') {
         if (!transport) throw new Error('SMTP_URL is not configured');
-        await transport.sendMail({ from: config.mail.from, to: mail.to_address, subject: mail.subject, text: mail.body_text });
+        await transport.sendMail({
+          from: config.mail.from,
+          to: mail.to_address,
+          subject: mail.subject,
+          text: mail.body_text,
+          attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+        });
       }
       await db
         .updateTable('email_outbox')
@@ -57,4 +80,14 @@ export function emailSender(db: Db, config: Config) {
       throw err;
     }
   };
+}
+
+/** The job of the `email.send` queue: delivers one recorded e-mail. */
+export function emailSender(db: Db, config: Config) {
+  return emailDelivery(db, config);
+}
+
+/** The address part of `Name <address>` (MAIL_FROM), or the string itself. */
+export function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1]?.trim() ?? from.trim();
 }

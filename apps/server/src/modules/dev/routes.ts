@@ -9,7 +9,11 @@ const OutboxEmail = z.object({
   text: z.string(),
   status: z.string(),
   createdAt: z.string(),
+  /** File names of the attachments (an .ics invitation); the content is not shown here. */
+  attachments: z.array(z.string()),
 });
+
+const OutboxSms = z.object({ id: z.uuid(), to: z.string(), text: z.string(), createdAt: z.string() });
 
 /**
  * The development outbox: with no SMTP configured, sent e-mails land here so invitations
@@ -21,15 +25,21 @@ export const devOutboxRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['development'],
-        summary: 'E-mails sent to the local outbox (only without SMTP)',
-        response: withErrors({ 200: z.object({ items: z.array(OutboxEmail) }) }),
+        summary: 'E-mails sent to the local outbox (only without SMTP), and text messages of the logging SMS transport',
+        response: withErrors({ 200: z.object({ items: z.array(OutboxEmail), sms: z.array(OutboxSms) }) }),
       },
     },
     async () => {
       const rows = await app.deps.db
         .selectFrom('email_outbox')
-        .select(['id', 'to_address', 'subject', 'body_text', 'status', 'created_at'])
+        .select(['id', 'to_address', 'subject', 'body_text', 'status', 'created_at', 'attachments'])
         .where('transport', '=', 'outbox')
+        .orderBy('created_at', 'desc')
+        .limit(50)
+        .execute();
+      const sms = await app.deps.db
+        .selectFrom('sms_outbox')
+        .select(['id', 'to_number', 'body_text', 'created_at'])
         .orderBy('created_at', 'desc')
         .limit(50)
         .execute();
@@ -41,7 +51,9 @@ export const devOutboxRoutes: FastifyPluginAsyncZod = async (app) => {
           text: r.body_text,
           status: r.status,
           createdAt: r.created_at.toISOString(),
+          attachments: r.attachments.map((a) => a.filename),
         })),
+        sms: sms.map((r) => ({ id: r.id, to: r.to_number, text: r.body_text, createdAt: r.created_at.toISOString() })),
       };
     },
   );
