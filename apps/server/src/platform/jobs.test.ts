@@ -126,6 +126,22 @@ describe('background jobs', () => {
       assert.match(received[0]?.data ?? '', /Subject: Uitnodiging/);
       const row = await db.selectFrom('email_outbox').select(['status', 'transport']).where('id', '=', id).executeTakeFirstOrThrow();
       assert.deepEqual(row, { status: 'sent', transport: 'smtp' });
+
+      // Attachments (an .ics invitation) go along as files.
+      const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n';
+      const withFile = await db.transaction().execute((tx) =>
+        enqueueEmail(tx, smtp, {
+          to: 'ics@test.example',
+          subject: 'Afspraak',
+          text: 'zie bijlage',
+          attachments: [{ filename: 'afspraak.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', content: ics }],
+        }),
+      );
+      await emailSender(db, smtp)(withFile);
+      const data = received[1]?.data ?? '';
+      assert.match(data, /Content-Type: text\/calendar; charset=utf-8; method=REQUEST/);
+      assert.match(data, /filename=afspraak\.ics/);
+      assert.match(data, /Content-Type: text\/plain/);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
