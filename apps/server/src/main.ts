@@ -5,6 +5,7 @@ import { loadConfig } from './config.ts';
 import { acquireDatabase, createDb, migrate } from './db/database.ts';
 import { createBoss, installJobs, QUEUES } from './platform/jobs.ts';
 import { emailSender } from './platform/mail.ts';
+import { startAppointmentMessages } from './modules/scheduling/reminders.ts';
 import { SecretBox } from './platform/crypto.ts';
 import { seedDemo } from './seed/demo.ts';
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       await boss.work<{ emailId: string }>(QUEUES.emailSend, { pollingIntervalSeconds: 1, batchSize: 5 }, async (jobs) => {
         for (const job of jobs) await sendEmail(job.data.emailId);
       });
+      await startAppointmentMessages(boss, deps);
     }
     app = await buildApp(deps);
     await app.listen({ port: config.port, host: config.host });
