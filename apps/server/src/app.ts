@@ -15,6 +15,7 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { clientRoutes } from './modules/clients/routes.ts';
 import { clientRecordRoutes } from './modules/clients/records-routes.ts';
 import { agendaRoutes, schedulingRoutes } from './modules/scheduling/routes.ts';
+import { calendarRoutes } from './modules/scheduling/feed-routes.ts';
 import { slotRoutes } from './modules/scheduling/slot-routes.ts';
 import { waitlistRoutes } from './modules/scheduling/waitlist-routes.ts';
 import { clientImportRoutes } from './modules/clients/import-routes.ts';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(waitlistRoutes, { prefix: '/practices/:practiceId' });
       await api.register(slotRoutes, { prefix: '/practices/:practiceId' });
       await api.register(agendaRoutes);
+      await api.register(calendarRoutes);
       if (!deps.config.mail.smtpUrl && deps.config.env !== 'production') await api.register(devOutboxRoutes);
     },
     { prefix: '/api/v1' },
