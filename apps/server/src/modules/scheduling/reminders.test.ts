@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { testConfig } from '../../config.ts';
-import { QUEUES } from '../../platform/jobs.ts';
+import { createBoss, QUEUES } from '../../platform/jobs.ts';
 import { Client, startTestApp, type TestApp } from '../../test/harness.ts';
-import { appointmentMessenger } from './reminders.ts';
+import { appointmentMessenger, startAppointmentMessages } from './reminders.ts';
 import type { SmsTransport } from './sms.ts';
 import {
   book,
@@ -474,5 +474,28 @@ describe('what messages and feeds never say', () => {
     }
     assert.match(feedText, /SUMMARY:E\.B\. · video/);
     assert.match(feedText, /SUMMARY:E\.B\. · telefonisch/);
+  });
+});
+
+describe('the worker', () => {
+  it('sends a due message through pg-boss (the queue the server works)', async () => {
+    const w = await messagesWorld(t);
+    const client = await registerClient(w);
+    const booked = await book(w, [client.id], { start: '2027-01-27T10:00' });
+    const invitation = (await messagesOf(t, booked.appointments[0]!.id)).find((r) => r.kind === 'invitation')!;
+    const boss = createBoss(process.env.TEST_DATABASE_URL ?? '', { workers: true });
+    await boss.start();
+    try {
+      await startAppointmentMessages(boss, t.deps);
+      const deadline = Date.now() + 20_000;
+      let status = invitation.status;
+      while (status !== 'sent' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = (await messagesOf(t, booked.appointments[0]!.id)).find((r) => r.id === invitation.id)?.status ?? status;
+      }
+      assert.equal(status, 'sent');
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
   });
 });

@@ -554,14 +554,23 @@ async function invitations(
   }));
 }
 
-/** Starts the worker of appointment messages (one job at a time; pg-boss retries failures). */
+/**
+ * Starts the worker of appointment messages: up to 10 due jobs per poll, each on its own —
+ * a failed one is handed back to pg-boss for its retry, the others complete.
+ */
 export async function startAppointmentMessages(boss: PgBoss, deps: AppDeps): Promise<void> {
   const run = appointmentMessenger(deps);
   await boss.work<{ reminderIds: string[] }>(
     QUEUES.appointmentRemind,
-    { pollingIntervalSeconds: 1, batchSize: 1, includeMetadata: true },
+    { pollingIntervalSeconds: 1, batchSize: 10, includeMetadata: true },
     async (jobs) => {
-      for (const job of jobs) await run(job.data.reminderIds, { finalAttempt: job.retryCount >= job.retryLimit });
+      for (const job of jobs) {
+        try {
+          await run(job.data.reminderIds, { finalAttempt: job.retryCount >= job.retryLimit });
+        } catch (err) {
+          await boss.fail(QUEUES.appointmentRemind, job.id, { message: err instanceof Error ? err.message : String(err) });
+        }
+      }
     },
   );
 }
