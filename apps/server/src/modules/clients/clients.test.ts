@@ -301,3 +301,17 @@ describe('who may do what with the client file', () => {
     assert.deepEqual(found.body.items, []);
   });
 });
+
+describe('optional parts of a client', () => {
+  it('reads back a GP given by name only and an emergency contact without relation as nulls, not a server error', async () => {
+    const { base, owner } = await ownPractice(t);
+    const res = await owner.post(
+      `${base}/clients`,
+      minimalClient({ gp: { name: 'Huisartsenpraktijk Fictief' }, emergencyContact: { name: 'Noor', phone: '+31 6 1234 5678' } }),
+    );
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.deepEqual(res.body.gp, { name: 'Huisartsenpraktijk Fictief', practiceName: null, agbCode: null });
+    assert.deepEqual(res.body.emergencyContact, { name: 'Noor', relation: null, phone: '+31 6 1234 5678' });
+    assert.equal((await owner.get(`${base}/clients/${res.body.id}`)).status, 200);
+  });
+});

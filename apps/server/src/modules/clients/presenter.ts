@@ -32,8 +32,11 @@ export function presentClient(c: ClientRow) {
     address: c.address,
     insurerUzovi: c.insurer_uzovi,
     policyNumber: c.policy_number,
-    gp: c.gp,
-    emergencyContact: c.emergency_contact,
+    // Optional parts left out at registration read back as null.
+    gp: c.gp ? { name: c.gp.name, practiceName: c.gp.practiceName ?? null, agbCode: c.gp.agbCode ?? null } : null,
+    emergencyContact: c.emergency_contact
+      ? { name: c.emergency_contact.name, relation: c.emergency_contact.relation ?? null, phone: c.emergency_contact.phone }
+      : null,
     communication: c.communication,
     preferredMode: c.preferred_mode,
     consents: c.consents,
