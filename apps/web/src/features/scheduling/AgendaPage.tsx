@@ -193,7 +193,7 @@ export function AgendaPage() {
           </Group>
           <Group align="flex-end" wrap="wrap">
             {ownOnly ? (
-              <Badge variant="light" size="lg" data-testid="own-agenda">
+              <Badge variant="light" size="lg" data-testid="own-agenda" mb={8}>
                 {t('agenda.ownAgenda')}
               </Badge>
             ) : effectiveView === 'team' ? null : (

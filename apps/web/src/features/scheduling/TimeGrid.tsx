@@ -345,17 +345,15 @@ function Block({ p, top, height, left, width, showClinicians, draggable, moving,
     >
       <div style={{ display: 'flex', gap: 4, justifyContent: 'space-between', whiteSpace: 'nowrap', overflow: 'hidden' }}>
         <span style={{ fontWeight: 700, textDecoration: cancelled ? 'line-through' : undefined }}>{time}</span>
-        {a.status !== 'planned' ? (
-          <span style={{ fontWeight: 700, overflow: 'hidden', textOverflow: 'ellipsis', flex: 1 }}>
-            {t(`appointmentStatus.${a.status}`)}
-          </span>
-        ) : null}
         {showClinicians && initials ? <span style={{ fontWeight: 700 }}>{initials}</span> : null}
       </div>
       <div style={{ fontWeight: 600, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{clients}</div>
       <div style={{ display: 'flex', alignItems: 'center', gap: 4, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
         <ModeIcon mode={a.mode} />
-        <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{[t(`mode.${a.mode}`), place].filter(Boolean).join(' · ')}</span>
+        <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+          {a.status !== 'planned' ? <b>{t(`appointmentStatus.${a.status}`)} · </b> : null}
+          {[t(`mode.${a.mode}`), place].filter(Boolean).join(' · ')}
+        </span>
       </div>
       <VisuallyHidden>, {unseen}</VisuallyHidden>
     </div>

@@ -1,0 +1,366 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { AppDeps } from '../../apps/server/src/platform/context.ts';
+import { addMember, createTestPractice, createUser, nextCode, randomBsn, signIn } from '../../apps/server/src/test/factories.ts';
+import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
+
+const suite = browserSuite();
+const ZONE = 'Europe/Amsterdam';
+
+/** Today in the practice's zone, plus `days`, as YYYY-MM-DD. */
+function day(days = 0): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(new Date());
+  const d = new Date(`${today}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+const nlDate = (iso: string) => iso.split('-').reverse().join('-');
+const enDate = (iso: string) => iso.split('-').reverse().join('/');
+
+/**
+ * A practice ready for booking: a clinician who works every day 08:00–18:00 (in person and
+ * video), a second clinician without hours, one location with one room, a service and two clients.
+ */
+async function schedulingPractice(deps: AppDeps, suffix: string) {
+  const practice = await createTestPractice(deps, { name: `Praktijk Agenda ${suffix}` });
+  const p = practice.id;
+  const { db } = deps;
+  const backOffice = await createUser(deps, { name: 'Sanne Visser' });
+  await addMember(deps, p, backOffice, ['back_office']);
+  const clinician = await createUser(deps, { name: 'Joris Bakker' });
+  const clinicianId = await addMember(deps, p, clinician, ['clinician']);
+  await addMember(deps, p, await createUser(deps, { name: 'Amira Haddad' }), ['clinician']);
+  await db.updateTable('users').set({ locale: 'en' }).where('id', 'in', [backOffice.id, clinician.id]).execute();
+  const location = await db
+    .insertInto('locations')
+    .values({ practice_id: p, name: 'Utrecht Centrum', address: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const room = await db
+    .insertInto('rooms')
+    .values({ practice_id: p, location_id: location.id, name: 'Kamer 1' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const service = await db
+    .insertInto('services')
+    .values({ practice_id: p, name: 'Behandelgesprek', default_duration_minutes: 45, allowed_modes: ['in_person', 'video'] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('working_hours')
+    .values(
+      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+        practice_id: p,
+        membership_id: clinicianId,
+        weekday,
+        start_time: '08:00',
+        end_time: '18:00',
+        location_id: null,
+        modes: ['in_person', 'video'] as ('in_person' | 'video')[],
+      })),
+    )
+    .execute();
+  await db.updateTable('practices').set({ next_client_number: 3 }).where('id', '=', p).execute();
+  const client = (number: string, first: string, last: string) =>
+    db
+      .insertInto('clients')
+      .values({ practice_id: p, client_number: number, first_name: first, last_name: last, date_of_birth: '1980-03-27', bsn: randomBsn() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  const anna = await client('C-000001', 'Anna', `Jansen-${suffix}`);
+  const bram = await client('C-000002', 'Bram', `de Vries-${suffix}`);
+  return { practice, backOffice, clinician, clinicianId, location, room, service, anna, bram };
+}
+
+describe('the agenda in the web app', () => {
+  test('back office books a weekly series from a free slot, records a no-show, cancels a session and drags onto a taken time', async () => {
+    const { t, browser } = suite;
+    const suffix = crypto.randomUUID().slice(0, 6);
+    const s = await schedulingPractice(t.deps, suffix);
+    const p = s.practice.id;
+    const annaName = `Anna Jansen-${suffix}`;
+    const watched = await openPage(browser, t.url);
+    const { context, page, problems } = watched;
+    const a11y: string[] = [];
+    const check = async (name: string) => {
+      await shot(page, `scheduling-${name}`);
+      a11y.push(...(await accessibilityProblems(page)).map((x) => `scheduling-${name}: ${x}`));
+    };
+    await withFailureShot(watched, 'scheduling', async () => {
+      await signInPage(page, s.backOffice);
+      await page.getByTestId('current-practice-name').waitFor();
+
+      // The side menu leads to the agenda: a week, empty, under the practice's banner.
+      await page.getByRole('navigation').getByRole('link', { name: 'Agenda' }).click();
+      await page.getByRole('heading', { name: 'Agenda', exact: true }).waitFor();
+      assert.equal(await page.getByTestId('current-practice-name').textContent(), s.practice.name);
+      await page.getByTestId('empty-state').waitFor();
+      await check('01-empty-week');
+
+      // Book: client by search, service, any clinician, weekly × 4, from tomorrow; one click on a slot.
+      await page.getByRole('button', { name: 'Book appointment' }).click();
+      const book = page.getByRole('dialog', { name: 'Book an appointment' });
+      await book.getByLabel('Client').fill(`Jansen-${suffix}`);
+      await page.getByRole('option', { name: new RegExp(`Anna Jansen-${suffix}`) }).click();
+      await book.getByLabel('Service').click();
+      await page.getByRole('option', { name: /Behandelgesprek/ }).click();
+      assert.equal(await book.getByLabel('Location').inputValue(), 'Utrecht Centrum');
+      await book.getByLabel('Repeat').click();
+      await page.getByRole('option', { name: 'Every week' }).click();
+      await book.getByLabel('Number of sessions').fill('4');
+      await book.getByLabel('From').fill(enDate(day(1)));
+      await book.getByRole('button', { name: 'Find free slots' }).click();
+      const slot = book.getByTestId('free-slot').first();
+      await slot.waitFor();
+      assert.match((await slot.textContent()) ?? '', /^\w+ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} · Joris Bakker · Kamer 1$/);
+      await check('02-free-slots');
+      await slot.click();
+      await book.waitFor({ state: 'detached' });
+
+      const series = await t.deps.db
+        .selectFrom('appointments')
+        .select(['id', 'local_start', 'series_position', 'status'])
+        .where('practice_id', '=', p)
+        .where('series_id', 'is not', null)
+        .orderBy('series_position')
+        .execute();
+      assert.equal(series.length, 4);
+      const first = series[0]!;
+      const firstDay = String(first.local_start).slice(0, 10);
+      const firstTime = String(first.local_start).slice(11, 16);
+      assert.ok(firstDay >= day(1), `the series starts from tomorrow (${firstDay})`);
+
+      // The agenda jumps to the week of the first session and shows it.
+      await page.waitForURL(new RegExp(`date=${firstDay}`));
+      const firstBlock = page.locator(`[data-appointment-id="${first.id}"]`);
+      await firstBlock.waitFor();
+      assert.match((await firstBlock.textContent()) ?? '', new RegExp(`${firstTime}–.*${annaName}.*In person · Kamer 1`));
+      await check('03-week-with-series');
+      // The next week holds the second session.
+      await page.getByRole('button', { name: 'Next week' }).click();
+      await page.locator(`[data-appointment-id="${series[1]!.id}"]`).waitFor();
+
+      // The second session is cancelled in time by the client: gone from the grid until cancelled ones are shown.
+      await page.locator(`[data-appointment-id="${series[1]!.id}"]`).click();
+      const drawer = page.getByRole('dialog', { name: 'Behandelgesprek' });
+      await drawer.getByTestId('appointment-details').waitFor();
+      assert.match((await drawer.textContent()) ?? '', /Session 2 of a series/);
+      await drawer.getByRole('button', { name: 'Cancel…' }).click();
+      const status = page.getByRole('dialog', { name: 'Cancellation or no-show' });
+      await status.getByRole('button', { name: 'Cancel the appointment' }).click();
+      await status.getByText('Say who cancelled').waitFor();
+      await status.getByRole('radio', { name: 'The client' }).check();
+      await status.getByText('Cancelled in time: no fee.').waitFor();
+      await status.getByRole('radio', { name: 'Only this session' }).waitFor();
+      await status.getByLabel('Reason (optional)').fill('Ziek');
+      await check('04-cancel-dialog');
+      await status.getByRole('button', { name: 'Cancel the appointment' }).click();
+      await status.waitFor({ state: 'detached' });
+      await drawer.getByTestId('appointment-status').filter({ hasText: 'Cancelled' }).waitFor();
+      await drawer.getByTestId('appointment-history').getByText('Status Planned → Cancelled').waitFor();
+      await drawer.getByRole('button', { name: 'Close' }).click();
+      await page.locator(`[data-appointment-id="${series[1]!.id}"]`).waitFor({ state: 'detached' });
+      await page.getByLabel('Show cancelled appointments').click();
+      await page.locator(`[data-appointment-id="${series[1]!.id}"][data-status="cancelled"]`).waitFor();
+      await page.getByLabel('Show cancelled appointments').click();
+
+      // A session yesterday, typed by hand (video), is recorded as a no-show with the fee waived.
+      await page.getByRole('button', { name: 'Book appointment' }).click();
+      await book.getByLabel('Client').fill(`Jansen-${suffix}`);
+      await page.getByRole('option', { name: new RegExp(`Anna Jansen-${suffix}`) }).click();
+      await book.getByLabel('Service').click();
+      await page.getByRole('option', { name: /Behandelgesprek/ }).click();
+      await book.getByText('Video', { exact: true }).click();
+      await book.getByLabel('Clinician').click();
+      await page.getByRole('option', { name: 'Joris Bakker' }).click();
+      await book.getByLabel('Date', { exact: true }).fill(enDate(day(-1)));
+      await book.getByLabel('Time').fill('10:00');
+      await book.getByRole('button', { name: 'Book', exact: true }).click();
+      await book.waitFor({ state: 'detached' });
+      const past = await t.deps.db
+        .selectFrom('appointments')
+        .select(['id', 'video_url'])
+        .where('practice_id', '=', p)
+        .where('mode', '=', 'video')
+        .executeTakeFirstOrThrow();
+      await page.waitForURL(new RegExp(`date=${day(-1)}`));
+      await page.locator(`[data-appointment-id="${past.id}"]`).click();
+      await drawer.getByTestId('video-link').waitFor();
+      assert.equal(await drawer.getByTestId('video-link').getAttribute('href'), past.video_url);
+      await drawer.getByRole('button', { name: 'No-show…' }).click();
+      await status.getByRole('radio', { name: 'Charge the fee' }).waitFor();
+      assert.equal(await status.getByRole('radio', { name: 'Charge the fee' }).isChecked(), true, 'the policy (charge) is prefilled');
+      assert.equal(await status.getByRole('checkbox', { name: /follow-up task/ }).isChecked(), true);
+      await status.getByRole('radio', { name: 'Waive the fee' }).check();
+      await status.getByLabel('Reason (optional)').fill('Niet gekomen, niet gebeld');
+      await check('05-no-show-dialog');
+      await status.getByRole('button', { name: 'Record the no-show' }).click();
+      await status.waitFor({ state: 'detached' });
+      await drawer.getByTestId('appointment-status').filter({ hasText: 'No-show' }).waitFor();
+      await drawer.getByText('Waive the fee').waitFor();
+      await drawer.getByTestId('appointment-history').getByText('Status Planned → No-show').waitFor();
+      await check('06-drawer-no-show');
+      const noShow = await t.deps.db
+        .selectFrom('appointments')
+        .select(['status', 'fee_decision'])
+        .where('id', '=', past.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(noShow, { status: 'no_show', fee_decision: 'waive' });
+      const tasks = await t.deps.db.selectFrom('tasks').select('kind').where('appointment_id', '=', past.id).execute();
+      assert.deepEqual(
+        tasks.map((x) => x.kind),
+        ['no_show_follow_up'],
+      );
+      await drawer.getByRole('button', { name: 'Close' }).click();
+
+      // Drag: a second appointment of the same clinician that day, dropped onto the first session.
+      const owner = await signIn(t, s.practice.owner);
+      const otherHour = Number(firstTime.slice(0, 2)) <= 14 ? Number(firstTime.slice(0, 2)) + 2 : Number(firstTime.slice(0, 2)) - 3;
+      const otherStart = `${firstDay}T${String(otherHour).padStart(2, '0')}:00`;
+      const second = await owner.request(
+        'POST',
+        `/api/v1/practices/${p}/appointments`,
+        { clientIds: [s.bram.id], clinicianIds: [s.clinicianId], serviceId: s.service.id, mode: 'video', start: otherStart },
+        { 'idempotency-key': crypto.randomUUID() },
+      );
+      assert.equal(second.status, 201, JSON.stringify(second.body));
+      const secondId: string = second.body.appointments[0].id;
+      await page.goto(`/p/${p}/agenda?view=week&date=${firstDay}`);
+      const secondBlock = page.locator(`[data-appointment-id="${secondId}"]`);
+      await secondBlock.waitFor();
+      await firstBlock.waitFor();
+      const before = await secondBlock.boundingBox();
+      const column = page.getByTestId(`agenda-column-${firstDay}`);
+      const colBox = await column.boundingBox();
+      const firstBox = await firstBlock.boundingBox();
+      assert.ok(before && colBox && firstBox);
+      await secondBlock.dragTo(column, {
+        sourcePosition: { x: 10, y: 4 },
+        targetPosition: { x: 10, y: firstBox.y - colBox.y + 4 },
+      });
+      const conflict = page.getByTestId('conflict-alert');
+      await conflict.waitFor();
+      assert.match((await conflict.textContent()) ?? '', /Joris Bakker already has an appointment then|already booked/);
+      // The block is back where it was.
+      await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null);
+      const after = await secondBlock.boundingBox();
+      const colAfter = await column.boundingBox();
+      assert.ok(after && colAfter);
+      assert.equal(after.y - colAfter.y, before.y - colBox.y, 'the block is back at its time');
+      await check('07-drag-conflict');
+
+      // A drag to a free time moves it (15-minute steps).
+      const freeY = before.y - colBox.y + 4 + (Number(firstTime.slice(0, 2)) < otherHour ? 64 : -64);
+      await secondBlock.dragTo(column, { sourcePosition: { x: 10, y: 4 }, targetPosition: { x: 10, y: freeY } });
+      await page.getByText(/^Moved to /).waitFor();
+      const moved = await t.deps.db.selectFrom('appointments').select('local_start').where('id', '=', secondId).executeTakeFirstOrThrow();
+      assert.equal(
+        String(moved.local_start).slice(0, 16).replace(' ', 'T'),
+        `${firstDay}T${String(Number(firstTime.slice(0, 2)) < otherHour ? otherHour + 1 : otherHour - 1).padStart(2, '0')}:00`,
+      );
+
+      // Outside working hours (07:00, the top of the grid) the server refuses unless a reason is given: move anyway.
+      await secondBlock.dragTo(column, {
+        sourcePosition: { x: 10, y: 4 },
+        targetPosition: { x: 10, y: 4 },
+      });
+      await conflict.getByText('Outside working hours').waitFor();
+      assert.match((await conflict.textContent()) ?? '', /Joris Bakker does not work .* 07:00/);
+      await check('07b-outside-hours');
+      await conflict.getByLabel('Reason to go ahead').fill('Alleen vroeg mogelijk');
+      await conflict.getByRole('button', { name: 'Move anyway' }).click();
+      await conflict.waitFor({ state: 'detached' });
+      const late = await t.deps.db
+        .selectFrom('appointments')
+        .select(['local_start', 'outside_hours_reason'])
+        .where('id', '=', secondId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        { start: String(late.local_start).slice(11, 16), reason: late.outside_hours_reason },
+        { start: '07:00', reason: 'Alleen vroeg mogelijk' },
+      );
+
+      // Clinicians side by side on that day.
+      await page.getByText('Clinicians side by side', { exact: true }).click();
+      await page.getByTestId(`agenda-column-${s.clinicianId}`).waitFor();
+      assert.deepEqual(await page.getByTestId('agenda-column-header').allTextContents(), ['Amira Haddad', 'Joris Bakker']);
+      await check('08-side-by-side');
+
+      // The same screens in Dutch: 24-hour clock, dates as 30-03-2026.
+      await page.getByRole('banner').getByText('NL', { exact: true }).click();
+      await page.getByText('Week', { exact: true }).click();
+      await page.getByRole('heading', { name: 'Agenda', exact: true }).waitFor();
+      await page
+        .getByTestId('agenda-period')
+        .filter({ hasText: /^\d{2}-\d{2}-\d{4} – \d{2}-\d{2}-\d{4}$/ })
+        .waitFor();
+      await check('09-week-nl');
+      await page.getByRole('button', { name: 'Afspraak inplannen' }).click();
+      const boek = page.getByRole('dialog', { name: 'Afspraak inplannen' });
+      await boek.getByLabel('Dienst').click();
+      await page.getByRole('option', { name: /Behandelgesprek/ }).click();
+      assert.equal(await boek.getByLabel('Van').inputValue(), nlDate(firstDay));
+      await boek.getByRole('button', { name: 'Vrije tijden zoeken' }).click();
+      await boek.getByTestId('free-slot').first().waitFor();
+      await check('10-book-nl');
+      await boek.getByRole('button', { name: 'Annuleren' }).click();
+      await page.locator(`[data-appointment-id="${first.id}"]`).click();
+      await page.getByRole('dialog', { name: 'Behandelgesprek' }).getByRole('button', { name: 'Afzeggen…' }).click();
+      const nlStatus = page.getByRole('dialog', { name: 'Afzegging of niet verschenen' });
+      await nlStatus.getByRole('radio', { name: 'De cliënt' }).check();
+      await check('11-cancel-nl');
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(a11y, [], 'accessibility (axe-core, WCAG 2.1 AA)');
+    await context.close();
+  });
+
+  test('a clinician sees their own agenda', async () => {
+    const { t, browser } = suite;
+    const suffix = crypto.randomUUID().slice(0, 6);
+    const s = await schedulingPractice(t.deps, suffix);
+    const p = s.practice.id;
+    const owner = await signIn(t, s.practice.owner);
+    const start = `${day(1)}T11:00`;
+    const booked = await owner.request(
+      'POST',
+      `/api/v1/practices/${p}/appointments`,
+      { clientIds: [s.anna.id], clinicianIds: [s.clinicianId], serviceId: s.service.id, mode: 'video', start },
+      { 'idempotency-key': crypto.randomUUID() },
+    );
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const watched = await openPage(browser, t.url);
+    const { context, page, problems } = watched;
+    await withFailureShot(watched, 'scheduling-clinician', async () => {
+      await signInPage(page, s.clinician);
+      await page.getByTestId('current-practice-name').waitFor();
+      await page.getByRole('navigation').getByRole('link', { name: 'Agenda' }).click();
+      await page.getByTestId('own-agenda').waitFor();
+      // No booking, no other clinicians' agendas to choose, no side-by-side view.
+      assert.equal(await page.getByRole('button', { name: 'Book appointment' }).count(), 0);
+      assert.equal(await page.getByRole('radio', { name: 'Clinicians side by side' }).count(), 0);
+      await page.goto(`/p/${p}/agenda?view=week&date=${day(1)}`);
+      const block = page.locator(`[data-appointment-id="${booked.body.appointments[0].id}"]`);
+      await block.waitFor();
+      assert.equal(await block.getAttribute('draggable'), 'false');
+      await block.click();
+      const drawer = page.getByRole('dialog', { name: 'Behandelgesprek' });
+      await drawer.getByRole('button', { name: 'Confirm' }).click();
+      await drawer.getByTestId('appointment-status').filter({ hasText: 'Confirmed' }).waitFor();
+      assert.equal(await drawer.getByRole('button', { name: 'Cancel…' }).count(), 0);
+      await shot(page, 'scheduling-12-clinician');
+    });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+async function signInPage(page: Page, user: Parameters<typeof nextCode>[0] & { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByLabel('E-mail address').fill(user.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('6-digit code').fill(nextCode(user));
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
