@@ -31,6 +31,13 @@ describe('demo agenda', () => {
       );
       assert.ok(rows.some((r) => r.mode === 'video') && rows.some((r) => r.room_id !== null), 'video and in-room sessions');
       assert.equal(await overlapCount(t, p.id), 0);
+      const reminders = await t.deps.db
+        .selectFrom('appointment_reminders')
+        .select('status')
+        .where('practice_id', '=', p.id)
+        .where('status', '=', 'scheduled')
+        .execute();
+      assert.ok(reminders.length > 0, 'upcoming sessions of consenting clients have reminders planned');
     }
     assert.equal(await desyncCount(t), 0);
   });

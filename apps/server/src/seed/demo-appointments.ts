@@ -44,6 +44,15 @@ export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: st
     .where('status', 'in', ['registered', 'intake', 'in_treatment'])
     .orderBy('client_number')
     .execute();
+  // Most demo clients agreed to reminders at intake (so the outbox shows invitations and reminders).
+  const agreed = (kind: string) =>
+    sql`jsonb_build_object(${kind}::text, jsonb_build_object('given', true, 'date', current_date::text, 'source', 'intakeformulier'))`;
+  await tx
+    .updateTable('clients')
+    .set({ consents: sql`consents || ${agreed('remindersEmail')} || ${agreed('onlineTreatment')}` as never })
+    .where('practice_id', '=', practiceId)
+    .where(sql<boolean>`right(client_number, 1) NOT IN ('3', '7')`)
+    .execute();
   const location = await tx.selectFrom('locations').select('id').where('practice_id', '=', practiceId).executeTakeFirstOrThrow();
   const rooms = await tx.selectFrom('rooms').select('id').where('location_id', '=', location.id).orderBy('name').execute();
   const services = await tx.selectFrom('services').select(['id', 'name']).where('practice_id', '=', practiceId).execute();
