@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MODES, PROFESSIONS, ROLES } from '../roles.ts';
 import { isValidIban, isValidTimeZone } from '../rules.ts';
-import { AgbCode, KvkNumber, Name, nonEmpty, ShortText, TimeOfDay, Uuid } from './common.ts';
+import { AgbCode, Email, KvkNumber, Name, nonEmpty, ShortText, TimeOfDay, Uuid } from './common.ts';
 
 const Iban = z
   .string()
@@ -31,6 +31,9 @@ export const PracticeProfile = z
     timeZone: z.string(),
     locale: z.enum(['en', 'nl']),
     currency: z.string(),
+    /** Shown to clients in invitations and reminders. */
+    contactPhone: z.string().nullable(),
+    contactEmail: z.string().nullable(),
   })
   .meta({ id: 'PracticeProfile' });
 
@@ -55,6 +58,13 @@ export const PracticeUpdateBody = z.strictObject({
     .string()
     .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code')
     .optional(),
+  contactPhone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()-]{6,20}$/, 'phone number may hold digits, spaces, ( ) - and a leading +')
+    .nullable()
+    .optional(),
+  contactEmail: Email.nullable().optional(),
 });
 
 export const Location = z.object({

@@ -26,8 +26,12 @@ describe('practice profile', () => {
       timeZone: 'Europe/Brussels',
       vatStatus: 'mixed',
       address: { street: 'Lindelaan 1', postalCode: '1234 AB', city: 'Utrecht', country: 'NL' },
+      contactPhone: '030 123 4567',
+      contactEmail: 'Balie@DeLinde.example',
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.contactPhone, '030 123 4567');
+    assert.equal(res.body.contactEmail, 'balie@delinde.example');
     assert.equal(res.body.iban, 'NL91ABNA0417164300');
     const read = await owner.get(`/api/v1/practices/${p.id}`);
     assert.equal(read.body.legalName, 'Praktijk De Linde B.V.');
@@ -45,10 +49,12 @@ describe('practice profile', () => {
       iban: 'NL91ABNA0417164301',
       agbCode: '1234567',
       timeZone: 'Europe/Atlantis',
+      contactPhone: 'call us',
+      contactEmail: 'not-an-address',
     });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'validation_failed');
-    assert.deepEqual(fieldPaths(res), ['body.agbCode', 'body.iban', 'body.timeZone']);
+    assert.deepEqual(fieldPaths(res), ['body.agbCode', 'body.contactEmail', 'body.contactPhone', 'body.iban', 'body.timeZone']);
     assert.equal(await snapshotPractice(t.deps, p.id), before);
   });
 });

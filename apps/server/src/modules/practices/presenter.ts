@@ -13,6 +13,8 @@ export function presentPractice(p: {
   time_zone: string;
   locale: 'en' | 'nl';
   currency: string;
+  contact_phone: string | null;
+  contact_email: string | null;
 }) {
   return {
     id: p.id,
@@ -26,6 +28,8 @@ export function presentPractice(p: {
     timeZone: p.time_zone,
     locale: p.locale,
     currency: p.currency,
+    contactPhone: p.contact_phone,
+    contactEmail: p.contact_email,
   };
 }
 

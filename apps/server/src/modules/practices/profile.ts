@@ -25,6 +25,8 @@ export async function updatePractice(ctx: PracticeCtx, input: z.infer<typeof Pra
     ...(input.timeZone !== undefined && { time_zone: input.timeZone }),
     ...(input.locale !== undefined && { locale: input.locale }),
     ...(input.currency !== undefined && { currency: input.currency }),
+    ...(input.contactPhone !== undefined && { contact_phone: input.contactPhone }),
+    ...(input.contactEmail !== undefined && { contact_email: input.contactEmail }),
   };
   const row = await ctx.tx
     .updateTable('practices')
