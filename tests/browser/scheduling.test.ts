@@ -159,6 +159,8 @@ describe('the agenda in the web app', () => {
       await status.waitFor({ state: 'detached' });
       await drawer.getByTestId('appointment-status').filter({ hasText: 'Cancelled' }).waitFor();
       await drawer.getByTestId('appointment-history').getByText('Status Planned → Cancelled').waitFor();
+      // The freed time can go to the waitlist (its page lists the candidates for this appointment).
+      assert.equal(await drawer.getByTestId('waitlist-link').getAttribute('href'), `/p/${p}/waitlist?appointmentId=${series[1]!.id}`);
       await drawer.getByRole('button', { name: 'Close' }).click();
       await page.locator(`[data-appointment-id="${series[1]!.id}"]`).waitFor({ state: 'detached' });
       await page.getByLabel('Show cancelled appointments').click();

@@ -115,6 +115,7 @@ export const schedulingEn = {
   'appointment.move': 'Move',
   'appointment.moveSubmit': 'Move',
   'appointment.history': 'History',
+  'appointment.offerToWaitlist': 'Offer the freed time to the waitlist',
 
   'status.dialogTitle': 'Cancellation or no-show',
   'status.what': 'What happened',

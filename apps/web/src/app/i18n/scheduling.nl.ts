@@ -117,6 +117,7 @@ export const schedulingNl: Record<keyof typeof schedulingEn, string> = {
   'appointment.move': 'Verplaatsen',
   'appointment.moveSubmit': 'Verplaatsen',
   'appointment.history': 'Geschiedenis',
+  'appointment.offerToWaitlist': 'De vrijgekomen tijd aan de wachtlijst aanbieden',
 
   'status.dialogTitle': 'Afzegging of niet verschenen',
   'status.what': 'Wat is er gebeurd',

@@ -186,6 +186,11 @@ function Details({
         </Text>
       ) : null}
       {error ? <ErrorAlert error={error} title={t('status.failed')} /> : null}
+      {scheduler && (a.status === 'cancelled' || a.status === 'late_cancelled') && new Date(a.startsAt).getTime() > Date.now() ? (
+        <Anchor component={Link} to={`/p/${p}/waitlist?appointmentId=${a.id}`} size="sm" data-testid="waitlist-link">
+          {t('appointment.offerToWaitlist')}
+        </Anchor>
+      ) : null}
 
       {scheduler && isOpen(a) ? <MoveForm a={a} p={p} timeZone={timeZone} onMoved={refresh} /> : null}
 

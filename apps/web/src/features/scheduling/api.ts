@@ -70,10 +70,13 @@ export const useAppointment = (p: string, id: string | null) =>
     enabled: id !== null,
   });
 
+/** Enough for a few days of one clinician's 15-minute grid; the list scrolls. */
+const SLOT_LIMIT = 150;
+
 export const useFreeSlots = (p: string, q: SlotQuery | null) =>
   useQuery({
     queryKey: schedulingKeys.slots(p, q ?? ({} as SlotQuery)),
-    queryFn: () => api.get(`/practices/${p}/free-slots${query({ ...q, limit: 50 })}`, FreeSlotList),
+    queryFn: () => api.get(`/practices/${p}/free-slots${query({ ...q, limit: SLOT_LIMIT })}`, FreeSlotList),
     enabled: q !== null,
     staleTime: 0,
   });
