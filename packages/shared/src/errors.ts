@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** A time outside the clinicians' working hours, during leave or a closure: allowed only with a reason. */
+  outside_working_hours: 409,
   invitation_expired: 410,
   token_invalid: 400,
   payload_too_large: 413,

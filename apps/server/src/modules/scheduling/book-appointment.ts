@@ -75,7 +75,7 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
   const problems = await workingHoursProblems(ctx, clinicians, occurrences, input.mode, location?.id ?? null, practice.time_zone);
   if (problems.length > 0 && !input.outsideHours) {
     throw new AppError(
-      'conflict',
+      'outside_working_hours',
       `outside working hours: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}. Book anyway only with outsideHours.reason`,
       [{ path: 'body.start', message: problems.join('; ') }],
     );

@@ -94,9 +94,11 @@ export async function changeAppointment(ctx: PracticeCtx, appointmentId: string,
 
   const problems = await workingHoursProblems(ctx, clinicians, occurrences, mode, location?.id ?? null, practice.time_zone);
   if (problems.length > 0 && !input.outsideHours) {
-    throw new AppError('conflict', `outside working hours: ${problems.slice(0, 3).join('; ')}. Move anyway only with outsideHours.reason`, [
-      { path: 'body.start', message: problems.join('; ') },
-    ]);
+    throw new AppError(
+      'outside_working_hours',
+      `outside working hours: ${problems.slice(0, 3).join('; ')}. Move anyway only with outsideHours.reason`,
+      [{ path: 'body.start', message: problems.join('; ') }],
+    );
   }
   const override = problems.length > 0 ? (input.outsideHours?.reason ?? null) : null;
 

@@ -235,6 +235,7 @@ describe('bad booking input changes nothing', () => {
     const evening = await book(w, { start: '2030-01-07T19:00' });
     assert.equal(evening.status, 409);
     assert.deepEqual(fieldPaths(evening), ['body.start']);
+    assert.equal(evening.body.error.code, 'outside_working_hours');
     assert.match(evening.body.error.message, /does not work Mon 2030-01-07 19:00/);
     await t.deps.db
       .insertInto('absences')

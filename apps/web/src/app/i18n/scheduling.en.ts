@@ -45,6 +45,7 @@ export const schedulingEn = {
   'agenda.moveAnyway': 'Move anyway',
   'agenda.moreProblems': 'and {n} more',
   'agenda.bookAnyway': 'Book anyway',
+  'error.outside_working_hours': 'This time is outside working hours, during leave or a closure. Give a reason to book it anyway.',
   'agenda.outsideHoursTitle': 'Outside working hours',
   'agenda.overrideReason': 'Reason to go ahead',
   'agenda.overrideReasonHint': 'Kept with the appointment and in the access log.',

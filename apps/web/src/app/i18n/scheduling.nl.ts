@@ -47,6 +47,7 @@ export const schedulingNl: Record<keyof typeof schedulingEn, string> = {
   'agenda.moveAnyway': 'Toch verplaatsen',
   'agenda.moreProblems': 'en nog {n}',
   'agenda.bookAnyway': 'Toch inplannen',
+  'error.outside_working_hours': 'Dit tijdstip valt buiten de werktijden, tijdens verlof of een sluiting. Geef een reden om toch te boeken.',
   'agenda.outsideHoursTitle': 'Buiten werktijden',
   'agenda.overrideReason': 'Reden om toch door te gaan',
   'agenda.overrideReasonHint': 'Wordt bij de afspraak en in het toegangslog bewaard.',

@@ -25,8 +25,8 @@ export function ConflictAlert({ error, title, onOverride, overrideLabel, busy, o
   const t = useT();
   const [reason, setReason] = useState('');
   if (!error) return null;
-  if (!isApiError(error, 'conflict')) return <ErrorAlert error={error} title={title} />;
   const outside = isOutsideHours(error);
+  if (!outside && !isApiError(error, 'conflict')) return <ErrorAlert error={error} title={title} />;
   // The field messages are the plain sentences ("Joris Bakker already has an appointment then");
   // the top message repeats them behind an API path, so it is shown only when there are none.
   const lines = (error.fieldList.length > 0 ? error.fieldList.map((f) => f.message) : [error.message]).flatMap((m) => m.split('; '));

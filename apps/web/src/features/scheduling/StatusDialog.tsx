@@ -2,7 +2,7 @@ import { Alert, Button, Checkbox, Group, Modal, Radio, SegmentedControl, Stack, 
 import { useEffect, useState } from 'react';
 import { useT } from '../../app/i18n/index.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { type AppointmentData, DEFAULT_FEE, NOTICE_HOURS, type StatusBody } from './api.ts';
+import { type AppointmentData, DEFAULT_FEE, NOTICE_HOURS, type StatusBody, useSchedulingSettings } from './api.ts';
 
 export type StatusKind = 'cancel' | 'no_show';
 type Scope = 'this' | 'following' | 'all';
@@ -23,6 +23,9 @@ interface Props {
  */
 export function StatusDialog({ appointment: a, opened, initial, kinds, onClose, onSubmit }: Props) {
   const t = useT();
+  const settings = useSchedulingSettings(a.practiceId).data;
+  const noticeHours = settings?.lateCancelHours ?? NOTICE_HOURS;
+  const policyFor = (k: StatusKind) => (k === 'no_show' ? settings?.noShowFeePolicy : settings?.lateCancelFeePolicy) ?? DEFAULT_FEE;
   const [kind, setKind] = useState<StatusKind>(initial);
   const [cancelledBy, setCancelledBy] = useState<'client' | 'practice' | null>(null);
   const [reason, setReason] = useState('');
@@ -38,7 +41,7 @@ export function StatusDialog({ appointment: a, opened, initial, kinds, onClose, 
     setKind(initial);
     setCancelledBy(null);
     setReason('');
-    setFee(DEFAULT_FEE);
+    setFee(policyFor(initial));
     setFollowUp(true);
     setScope('this');
     setError(null);
@@ -46,7 +49,7 @@ export function StatusDialog({ appointment: a, opened, initial, kinds, onClose, 
   }, [opened, initial]);
 
   // Inside the notice period a client's cancellation is late, and a fee may apply.
-  const late = new Date(a.startsAt).getTime() - Date.now() < NOTICE_HOURS * 3_600_000;
+  const late = new Date(a.startsAt).getTime() - Date.now() < noticeHours * 3_600_000;
   const feeApplies = kind === 'no_show' || (cancelledBy === 'client' && late && scope === 'this');
   const missingCanceller = kind === 'cancel' && cancelledBy === null;
 
@@ -91,7 +94,11 @@ export function StatusDialog({ appointment: a, opened, initial, kinds, onClose, 
             <SegmentedControl
               aria-label={t('status.what')}
               value={kind}
-              onChange={(v) => setKind(v === 'no_show' ? 'no_show' : 'cancel')}
+              onChange={(v) => {
+                const next = v === 'no_show' ? 'no_show' : 'cancel';
+                setKind(next);
+                setFee(policyFor(next));
+              }}
               data={kinds.map((k) => ({ value: k, label: t(k === 'cancel' ? 'status.kindCancel' : 'status.kindNoShow') }))}
             />
           ) : (

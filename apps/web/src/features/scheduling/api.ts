@@ -8,6 +8,7 @@ import {
   Booking,
   ClientSearchResult,
   FreeSlotList,
+  SchedulingSettings,
   type AppointmentCreateBody,
   type AppointmentPatch,
   type AppointmentStatusBody,
@@ -30,6 +31,7 @@ export const schedulingKeys = {
   one: (p: string, id: string) => ['practice', p, 'appointments', 'one', id] as const,
   slots: (p: string, q: SlotQuery) => ['practice', p, 'free-slots', q] as const,
   clientSearch: (p: string, q: string) => ['practice', p, 'clients', 'search', 'booking', q] as const,
+  settings: (p: string) => ['practice', p, 'scheduling-settings'] as const,
 };
 
 export interface ListFilter {
@@ -141,19 +143,24 @@ function errorOf(status: number, body: unknown): ApiError {
 
 /** The server refuses a time outside the clinicians' working hours (or during leave) unless a reason is given. */
 export function isOutsideHours(e: unknown): e is ApiError {
-  return e instanceof ApiError && e.code === 'conflict' && /^outside working hours/i.test(e.message);
+  return e instanceof ApiError && e.code === 'outside_working_hours';
 }
 
 /** Statuses that still hold the time (and can be moved, confirmed or cancelled). */
 export const OPEN_STATUSES = ['planned', 'confirmed'] as const;
 export const isOpen = (a: { status: string }) => a.status === 'planned' || a.status === 'confirmed';
 
-/**
- * The practice's notice period and fee policies are not in the API yet; these are the
- * server's defaults (24 hours, charge). The server applies the real setting either way.
- */
+/** Until the practice's policy has loaded: the server's defaults (24 hours' notice, charge). */
 export const NOTICE_HOURS = 24;
 export const DEFAULT_FEE = 'charge' as const;
+
+/** The practice's notice period and no-show / late-cancellation fee policies. */
+export const useSchedulingSettings = (p: string) =>
+  useQuery({
+    queryKey: schedulingKeys.settings(p),
+    queryFn: () => api.get(`/practices/${p}/scheduling-settings`, SchedulingSettings),
+    staleTime: 60_000,
+  });
 
 /** Schedulers book, move and cancel; a clinician only confirms and records attendance of their own. */
 export function rolesOf(roles: readonly string[]) {
