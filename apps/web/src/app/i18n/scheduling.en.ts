@@ -51,6 +51,10 @@ export const schedulingEn = {
   'agenda.overrideReasonHint': 'Kept with the appointment and in the access log.',
 
   'book.title': 'Book an appointment',
+  'book.groupClients': 'More clients (group session)',
+  'book.groupClientsHint': 'Optional: everyone in this session',
+  'book.coTherapists': 'Co-therapists',
+  'book.coTherapistsHint': 'Optional: they must be free at that time too',
   'book.client': 'Client',
   'book.clientSearch': 'Search by name, number or date of birth',
   'book.typeToSearch': 'Type at least 2 characters',

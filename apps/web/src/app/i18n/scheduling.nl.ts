@@ -47,12 +47,17 @@ export const schedulingNl: Record<keyof typeof schedulingEn, string> = {
   'agenda.moveAnyway': 'Toch verplaatsen',
   'agenda.moreProblems': 'en nog {n}',
   'agenda.bookAnyway': 'Toch inplannen',
-  'error.outside_working_hours': 'Dit tijdstip valt buiten de werktijden, tijdens verlof of een sluiting. Geef een reden om toch te boeken.',
+  'error.outside_working_hours':
+    'Dit tijdstip valt buiten de werktijden, tijdens verlof of een sluiting. Geef een reden om toch te boeken.',
   'agenda.outsideHoursTitle': 'Buiten werktijden',
   'agenda.overrideReason': 'Reden om toch door te gaan',
   'agenda.overrideReasonHint': 'Wordt bij de afspraak en in het toegangslog bewaard.',
 
   'book.title': 'Afspraak inplannen',
+  'book.groupClients': 'Meer cliënten (groepssessie)',
+  'book.groupClientsHint': 'Optioneel: iedereen in deze sessie',
+  'book.coTherapists': 'Medebehandelaars',
+  'book.coTherapistsHint': 'Optioneel: zij moeten op dat tijdstip ook vrij zijn',
   'book.client': 'Cliënt',
   'book.clientSearch': 'Zoek op naam, nummer of geboortedatum',
   'book.typeToSearch': 'Typ minstens 2 tekens',

@@ -5,6 +5,7 @@ import {
   NumberInput,
   Paper,
   SegmentedControl,
+  MultiSelect,
   Select,
   SimpleGrid,
   Stack,
@@ -102,6 +103,13 @@ function BookForm({ practiceId: p, timeZone, initialDate, initialClinicianId, on
   const searching = q.length >= 2 && q !== clientLabel;
   const clientHits = useClientPicker(p, searching ? q : '');
 
+  // A group session: more clients; co-therapy: more clinicians (their times are checked on booking).
+  const [groupClients, setGroupClients] = useState<{ value: string; label: string }[]>([]);
+  const [groupSearch, setGroupSearch] = useState('');
+  const [gq] = useDebouncedValue(groupSearch.trim(), 300);
+  const groupHits = useClientPicker(p, gq.length >= 2 ? gq : '');
+  const [coTherapists, setCoTherapists] = useState<string[]>([]);
+
   const [serviceId, setServiceId] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode | null>(null);
   const [clinician, setClinician] = useState<string>(initialClinicianId ?? ANY);
@@ -165,6 +173,14 @@ function BookForm({ practiceId: p, timeZone, initialDate, initialClinicianId, on
     return hits;
   }, [searching, clientHits.data, clientId, clientLabel]);
 
+  const groupOptions = useMemo(() => {
+    const hits = (gq.length >= 2 ? (groupHits.data?.items ?? []) : [])
+      .filter((c) => c.id !== clientId)
+      .map((c) => ({ value: c.id, label: `${c.displayName} (${c.clientNumber})` }));
+    for (const g of groupClients) if (!hits.some((h) => h.value === g.value)) hits.unshift(g);
+    return hits;
+  }, [gq, groupHits.data, groupClients, clientId]);
+
   const recurrence = (): BookingBody['recurrence'] | null | undefined => {
     if (repeat === 'none') return undefined;
     const interval = Number(repeat);
@@ -190,8 +206,8 @@ function BookForm({ practiceId: p, timeZone, initialDate, initialClinicianId, on
     if (!clientId || !serviceId || !mode || rec === null) return;
     const minutes = Number(duration);
     const body: BookingBody = {
-      clientIds: [clientId],
-      clinicianIds: placement.clinicianIds,
+      clientIds: [clientId, ...groupClients.map((g) => g.value).filter((id) => id !== clientId)],
+      clinicianIds: [...placement.clinicianIds, ...coTherapists.filter((id) => !placement.clinicianIds.includes(id))],
       serviceId,
       mode,
       start: placement.start,
@@ -317,6 +333,32 @@ function BookForm({ practiceId: p, timeZone, initialDate, initialClinicianId, on
           value={clinician}
           onChange={(v) => setClinician(v ?? ANY)}
           allowDeselect={false}
+        />
+        <MultiSelect
+          label={t('book.groupClients')}
+          description={t('book.groupClientsHint')}
+          searchable
+          searchValue={groupSearch}
+          onSearchChange={setGroupSearch}
+          filter={({ options }) => options}
+          data={groupOptions}
+          value={groupClients.map((g) => g.value)}
+          onChange={(ids) => {
+            setGroupClients(ids.map((id) => groupOptions.find((o) => o.value === id) ?? { value: id, label: id }));
+            setGroupSearch('');
+          }}
+          nothingFoundMessage={gq.length < 2 ? t('book.typeToSearch') : groupHits.isFetching ? t('common.loading') : t('book.noClients')}
+          maxValues={11}
+          clearable
+        />
+        <MultiSelect
+          label={t('book.coTherapists')}
+          description={t('book.coTherapistsHint')}
+          data={clinicians.filter((c) => c.membershipId !== clinician).map((c) => ({ value: c.membershipId, label: c.name }))}
+          value={coTherapists.filter((id) => id !== clinician)}
+          onChange={setCoTherapists}
+          maxValues={3}
+          clearable
         />
         {inPerson ? (
           <>
