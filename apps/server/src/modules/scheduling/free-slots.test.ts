@@ -241,6 +241,24 @@ describe('free slots', () => {
     assert.equal((await searchSlots(w.backOffice, w, q)).body.items.length, 4);
   });
 
+  it('reads on past the first days when they are taken, honouring the sessions found there', async () => {
+    const monday = mondayAhead(9);
+    const wednesday = monday.add({ days: 2 });
+    const closed = await w.owner.post(`${w.base}/absences`, {
+      kind: 'closure',
+      start: monday.toString(),
+      end: monday.add({ days: 1 }).toString(),
+    });
+    assert.equal(closed.status, 201);
+    await book(w, { clinicianIds: [anna], mode: 'video', start: `${wednesday.toString()}T09:00` });
+    const res = await searchSlots(w.backOffice, w, { from: monday.toString(), to: monday.add({ days: 4 }).toString(), limit: 20 });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.items.length, 20);
+    assert.ok(res.body.items.every((s) => s.localStart.startsWith(wednesday.toString())));
+    assert.deepEqual(timesOn(res.body.items, wednesday, anna).slice(0, 2), ['09:45', '10:00']);
+    assert.deepEqual(timesOn(res.body.items, wednesday, bram).slice(0, 2), ['09:00', '09:15']);
+  });
+
   it('offers nothing in the past, and a clinician may search too', async () => {
     const today = Temporal.Now.plainDateISO(ZONE);
     const res = await searchSlots(w.owner, w, { from: today.subtract({ days: 7 }).toString(), to: today.toString(), limit: 500 });

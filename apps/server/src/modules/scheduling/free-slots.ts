@@ -6,7 +6,7 @@ import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { plainDate } from './absences.ts';
-import { busyWithBuffer, findSlots, mergeIntervals, type Interval, type SlotClinician, type SlotRoom } from './slot-finder.ts';
+import { busyWithBuffer, findSlots, mergeIntervals, type Interval, type Slot, type SlotClinician, type SlotRoom } from './slot-finder.ts';
 
 type Query = z.infer<typeof FreeSlotQuery>;
 
@@ -113,44 +113,45 @@ function onlyThese(column: string, clinicianId: string | undefined, offeredBy: s
   return sql<boolean>`true`;
 }
 
-/**
- * What each clinician cannot start a session in: sessions that hold time (widened by the
- * buffers), their own absences and the practice's closures. Two statements.
- */
-async function loadBlocked(
-  ctx: PracticeCtx,
-  q: Query,
-  offeredBy: string[],
-  clinicians: Map<string, SlotClinician>,
-  during: Range,
-  bufferMinutes: number,
-) {
-  const sessions = await scoped(ctx)
+/** Sessions that hold a clinician's time in a window, widened by buffers (see `busyWithBuffer`): one statement. */
+async function loadSessions(ctx: PracticeCtx, q: Query, offeredBy: string[], window: Interval, bufferMinutes: number) {
+  const rows = await scoped(ctx)
     .selectFrom('appointment_clinicians')
     .innerJoin('appointments', 'appointments.id', 'appointment_clinicians.appointment_id')
     .innerJoin('services', 'services.id', 'appointments.service_id')
     .select(['appointment_clinicians.membership_id', epochMs('appointments.starts_at').as('s'), epochMs('appointments.ends_at').as('e')])
     .select('services.buffer_minutes')
     .where('appointment_clinicians.occupies', '=', true)
-    .where(sql<boolean>`appointment_clinicians.during && ${during}`)
+    .where(sql<boolean>`appointment_clinicians.during && ${overlapping(window)}`)
     .where(onlyThese('appointment_clinicians.membership_id', q.clinicianId, offeredBy))
     .execute();
-  for (const s of sessions) {
-    clinicians.get(s.membership_id)?.blocked.push(busyWithBuffer({ start: s.s, end: s.e }, s.buffer_minutes, bufferMinutes));
+  const byClinician = new Map<string, Interval[]>();
+  for (const r of rows) {
+    const list = byClinician.get(r.membership_id) ?? [];
+    list.push(busyWithBuffer({ start: r.s, end: r.e }, r.buffer_minutes, bufferMinutes));
+    byClinician.set(r.membership_id, list);
   }
-  const absences = await scoped(ctx)
+  return byClinician;
+}
+
+/** Leave per member and the practice's closures over the whole range: one statement. */
+async function loadAbsences(ctx: PracticeCtx, range: Interval) {
+  const rows = await scoped(ctx)
     .selectFrom('absences')
     .select(['membership_id', epochMs('starts_at').as('s'), epochMs('ends_at').as('e')])
-    .where(sql<boolean>`tstzrange(starts_at, ends_at, '[)') && ${during}`)
+    .where(sql<boolean>`tstzrange(starts_at, ends_at, '[)') && ${overlapping(range)}`)
     .execute();
   const closures: Interval[] = [];
-  for (const a of absences) {
+  const leave = new Map<string, Interval[]>();
+  for (const a of rows) {
     const interval = { start: a.s, end: a.e };
     if (a.membership_id === null) closures.push(interval);
-    else clinicians.get(a.membership_id)?.blocked.push(interval);
+    else leave.set(a.membership_id, [...(leave.get(a.membership_id) ?? []), interval]);
   }
-  for (const c of clinicians.values()) c.blocked = mergeIntervals([...c.blocked, ...closures]);
+  return { closures, leave };
 }
+
+const overlapping = (w: Interval) => sql<boolean>`tstzrange(${new Date(w.start)}, ${new Date(w.end)}, '[)')`;
 
 function checkRange(q: Query) {
   const from = plainDate(q.from, 'query.from');
@@ -166,15 +167,25 @@ function checkRange(q: Query) {
 }
 
 /**
+ * The dates to compute first: enough for the limit if a quarter of each clinician's day is
+ * free, so "anyone, soon" reads one day of sessions instead of the month. The rest of the
+ * range, when needed, is read in one more pass.
+ */
+function firstPassDays(limit: number, clinicians: number, days: number): number {
+  return Math.min(days, Math.max(1, Math.ceil(limit / (clinicians * 8))));
+}
+
+/**
  * Free slots for a service and mode over up to 31 local days, for one clinician or any who
  * offers the service: working hours (per date, in the practice's zone, so clock changes are
  * right), leave and closures, sessions that hold time plus buffers, and for in person a free
  * room. Starts lie on a 15-minute grid and are not in the past. Any role may search.
  *
  * Slots name clinicians, rooms and times but no client, so a search writes no access-log
- * entry. Whatever the number of clinicians, it reads in a fixed number of statements (4 for
- * video/phone/async, 6 in person, +1 to check a clinician asked for) and computes in memory.
- * Throws `validation_failed` naming the query field.
+ * entry. Whatever the number of clinicians, it reads in a bounded number of statements
+ * (service, hours, absences, then sessions — and for in person rooms and their bookings — in
+ * at most two passes over the range; +1 to check a clinician asked for) and computes in
+ * memory. Throws `validation_failed` naming the query field.
  */
 export async function findFreeSlots(ctx: PracticeCtx, q: Query, now = Date.now()): Promise<z.infer<typeof FreeSlotList>> {
   const { from, to } = checkRange(q);
@@ -185,37 +196,63 @@ export async function findFreeSlots(ctx: PracticeCtx, q: Query, now = Date.now()
   if (clinicians.size === 0) return { items: [] };
 
   const zone = service.time_zone;
-  const rangeStart = from.toZonedDateTime({ timeZone: zone }).epochMilliseconds;
-  const rangeEnd = to.add({ days: 1 }).toZonedDateTime({ timeZone: zone }).epochMilliseconds;
-  const pad = MAX_BUFFER_MINUTES * 60_000;
-  const during = sql<boolean>`tstzrange(${new Date(rangeStart - pad)}, ${new Date(rangeEnd + pad)}, '[)')`;
-  await loadBlocked(ctx, q, offeredBy, clinicians, during, service.buffer_minutes);
-  const rooms = q.mode === 'in_person' ? await loadRooms(ctx, q.locationId ?? null, during) : null;
+  const startOf = (d: Temporal.PlainDate) => d.toZonedDateTime({ timeZone: zone }).epochMilliseconds;
+  const absences = await loadAbsences(ctx, { start: startOf(from), end: startOf(to.add({ days: 1 })) });
+  const rooms = q.mode === 'in_person' ? await loadRooms(ctx, q.locationId ?? null) : null;
+  const days = from.until(to).days + 1;
+  const firstDays = firstPassDays(q.limit, clinicians.size, days);
+  const passes = [
+    { from, to: from.add({ days: firstDays - 1 }) },
+    ...(firstDays < days ? [{ from: from.add({ days: firstDays }), to }] : []),
+  ];
 
-  const slots = findSlots(
-    { zone, from, to, durationMinutes: service.default_duration_minutes, now, limit: q.limit, rooms, locationId: q.locationId ?? null },
-    [...clinicians.values()],
-  );
-  return {
-    items: slots.map((s) => ({
-      start: new Date(s.start).toISOString(),
-      end: new Date(s.end).toISOString(),
-      localStart: Temporal.Instant.fromEpochMilliseconds(s.start)
-        .toZonedDateTimeISO(zone)
-        .toPlainDateTime()
-        .toString({ smallestUnit: 'minute' }),
+  const slots: Slot[] = [];
+  for (const pass of passes) {
+    // Sessions up to a maximal buffer outside the pass can still block its edges.
+    const pad = MAX_BUFFER_MINUTES * 60_000;
+    const window = { start: startOf(pass.from) - pad, end: startOf(pass.to.add({ days: 1 })) + pad };
+    const sessions = await loadSessions(ctx, q, offeredBy, window, service.buffer_minutes);
+    for (const c of clinicians.values()) {
+      c.blocked = mergeIntervals([...(sessions.get(c.id) ?? []), ...(absences.leave.get(c.id) ?? []), ...absences.closures]);
+    }
+    if (rooms) await loadRoomBookings(ctx, rooms, q.locationId ?? null, window);
+    const search = { zone, ...pass, durationMinutes: service.default_duration_minutes, now, limit: q.limit - slots.length };
+    slots.push(...findSlots({ ...search, rooms, locationId: q.locationId ?? null }, [...clinicians.values()]));
+    if (slots.length >= q.limit) break;
+  }
+  return { items: presentSlots(slots, zone) };
+}
+
+/** Presents slots; many share a start (one per clinician), so each instant is formatted once. */
+function presentSlots(slots: Slot[], zone: string) {
+  const formatted = new Map<number, { iso: string; local: string }>();
+  const format = (ms: number) => {
+    let f = formatted.get(ms);
+    if (!f) {
+      const local = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone).toPlainDateTime();
+      f = { iso: new Date(ms).toISOString(), local: local.toString({ smallestUnit: 'minute' }) };
+      formatted.set(ms, f);
+    }
+    return f;
+  };
+  return slots.map((s) => {
+    const start = format(s.start);
+    return {
+      start: start.iso,
+      end: format(s.end).iso,
+      localStart: start.local,
       timeZone: zone,
       clinicianId: s.clinician.id,
       clinicianName: s.clinician.name,
       locationId: s.room?.locationId ?? null,
       roomId: s.room?.id ?? null,
       roomName: s.room?.name ?? null,
-    })),
-  };
+    };
+  });
 }
 
-/** Active rooms at active locations (by location, then room name) with their occupied times: two statements. */
-async function loadRooms(ctx: PracticeCtx, locationId: string | null, during: Range): Promise<SlotRoom[]> {
+/** Active rooms at active locations, by location and then room name: one statement. */
+async function loadRooms(ctx: PracticeCtx, locationId: string | null): Promise<SlotRoom[]> {
   const rooms = await scoped(ctx)
     .selectFrom('rooms')
     .innerJoin('locations', 'locations.id', 'rooms.location_id')
@@ -227,13 +264,18 @@ async function loadRooms(ctx: PracticeCtx, locationId: string | null, during: Ra
     .orderBy('rooms.name')
     .orderBy('rooms.id')
     .execute();
-  if (rooms.length === 0) return [];
+  return rooms.map((r) => ({ id: r.id, name: r.name, locationId: r.location_id, busy: [] }));
+}
+
+/** Sets each room's occupied times within a window: one statement. */
+async function loadRoomBookings(ctx: PracticeCtx, rooms: SlotRoom[], locationId: string | null, window: Interval): Promise<void> {
+  if (rooms.length === 0) return;
   const taken = await scoped(ctx)
     .selectFrom('appointments')
     .select(['room_id', epochMs('starts_at').as('s'), epochMs('ends_at').as('e')])
     .where('occupies', '=', true)
     .where('room_id', 'is not', null)
-    .where(sql<boolean>`during && ${during}`)
+    .where(sql<boolean>`during && ${overlapping(window)}`)
     .$if(locationId !== null, (b) => b.where('location_id', '=', locationId ?? ''))
     .execute();
   const busy = new Map<string, Interval[]>();
@@ -243,5 +285,5 @@ async function loadRooms(ctx: PracticeCtx, locationId: string | null, during: Ra
     list.push({ start: t.s, end: t.e });
     busy.set(t.room_id, list);
   }
-  return rooms.map((r) => ({ id: r.id, name: r.name, locationId: r.location_id, busy: mergeIntervals(busy.get(r.id) ?? []) }));
+  for (const r of rooms) r.busy = mergeIntervals(busy.get(r.id) ?? []);
 }

@@ -174,21 +174,21 @@ function slotsOnDate(search: SlotSearch, c: SlotClinician, date: Temporal.PlainD
   }
 }
 
-function bySlot(a: Slot, b: Slot): number {
-  return a.start - b.start || a.clinician.name.localeCompare(b.clinician.name) || (a.clinician.id < b.clinician.id ? -1 : 1);
-}
-
 /**
  * Free slots in start order (then by clinician name), at most `limit`. Works date by date
  * and stops after the date on which the limit is reached, so a search for "anyone, soon"
  * does not compute the rest of the month.
  */
 export function findSlots(search: SlotSearch, clinicians: SlotClinician[]): Slot[] {
+  // Clinicians are ranked by name once, so the per-day sort compares numbers only.
+  const byName = [...clinicians].sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
+  const rank = new Map(byName.map((c, i) => [c, i]));
+  const bySlot = (a: Slot, b: Slot) => a.start - b.start || (rank.get(a.clinician) ?? 0) - (rank.get(b.clinician) ?? 0);
   const result: Slot[] = [];
   for (let date = search.from; Temporal.PlainDate.compare(date, search.to) <= 0; date = date.add({ days: 1 })) {
     const clock = new DayClock(date, search.zone);
     const day: Slot[] = [];
-    for (const c of clinicians) slotsOnDate(search, c, date, clock, day);
+    for (const c of byName) slotsOnDate(search, c, date, clock, day);
     day.sort(bySlot);
     result.push(...day);
     if (result.length >= search.limit) break;
