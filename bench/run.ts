@@ -10,6 +10,8 @@ import pg from 'pg';
 import { createDb, migrate } from '../apps/server/src/db/database.ts';
 import { startEmbedded } from '../apps/server/src/db/embedded.ts';
 import { installJobs } from '../apps/server/src/platform/jobs.ts';
+import { benchBookingStorm } from './booking-storm.ts';
+import { benchFreeSlots } from './free-slots.ts';
 import { benchImport } from './import.ts';
 import { benchLogin } from './login.ts';
 import { benchStartup } from './startup.ts';
@@ -59,6 +61,8 @@ try {
   await installJobs(handle.url);
   if (want('login')) lines.push(...(await benchLogin(db, handle.url)));
   if (want('import')) lines.push(...(await benchImport(db, handle.url)));
+  if (want('free-slots')) lines.push(...(await benchFreeSlots(db, handle.url)));
+  if (want('booking-storm')) lines.push(...(await benchBookingStorm(handle.url, !process.env.DATABASE_URL)));
 } finally {
   await db.destroy();
   await handle.close();
