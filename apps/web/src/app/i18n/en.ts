@@ -1,11 +1,13 @@
 import { clientsEn } from './clients.en.ts';
 import { schedulingEn } from './scheduling.en.ts';
+import { settingsSchedulingEn } from './settings-scheduling.en.ts';
 import { waitlistEn } from './waitlist.en.ts';
 
 /** English texts. The key set here is the one every language must fill (see nl.ts). */
 export const en = {
   ...clientsEn,
   ...schedulingEn,
+  ...settingsSchedulingEn,
   ...waitlistEn,
   'common.actions': 'Actions',
   'common.active': 'Active',

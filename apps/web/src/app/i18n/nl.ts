@@ -1,5 +1,6 @@
 import { clientsNl } from './clients.nl.ts';
 import { schedulingNl } from './scheduling.nl.ts';
+import { settingsSchedulingNl } from './settings-scheduling.nl.ts';
 import { waitlistNl } from './waitlist.nl.ts';
 import type { MessageKey } from './en.ts';
 
@@ -7,6 +8,7 @@ import type { MessageKey } from './en.ts';
 export const nl: Record<MessageKey, string> = {
   ...clientsNl,
   ...schedulingNl,
+  ...settingsSchedulingNl,
   ...waitlistNl,
   'common.actions': 'Acties',
   'common.active': 'Actief',

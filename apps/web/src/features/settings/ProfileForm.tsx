@@ -1,4 +1,4 @@
-import { Button, Fieldset, Group, Paper, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Button, Fieldset, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -23,7 +23,9 @@ type Draft = Record<
   | 'vatStatus'
   | 'timeZone'
   | 'locale'
-  | 'currency',
+  | 'currency'
+  | 'contactPhone'
+  | 'contactEmail',
   string
 >;
 
@@ -42,6 +44,8 @@ function toDraft(p: Profile): Draft {
     timeZone: p.timeZone,
     locale: p.locale,
     currency: p.currency,
+    contactPhone: p.contactPhone ?? '',
+    contactEmail: p.contactEmail ?? '',
   };
 }
 
@@ -58,6 +62,8 @@ function toBody(d: Draft) {
     timeZone: d.timeZone,
     locale: d.locale,
     currency: d.currency.trim().toUpperCase(),
+    contactPhone: orNull(d.contactPhone),
+    contactEmail: orNull(d.contactEmail),
   };
 }
 
@@ -76,7 +82,11 @@ function Form({ practiceId, profile, canEdit }: { practiceId: string; profile: P
       notifications.show({ color: 'teal', message: t('common.saved'), closeButtonProps: { 'aria-label': t('common.close') } });
     },
   });
-  const text = (name: keyof Draft, label: string, extra: { description?: string; required?: boolean; autoComplete?: string } = {}) => (
+  const text = (
+    name: keyof Draft,
+    label: string,
+    extra: { description?: string; required?: boolean; autoComplete?: string; inputMode?: 'tel' | 'email' } = {},
+  ) => (
     <TextInput
       label={label}
       name={name}
@@ -87,7 +97,19 @@ function Form({ practiceId, profile, canEdit }: { practiceId: string; profile: P
       {...extra}
     />
   );
-  const shown = ['name', 'legalName', 'agbCode', 'kvkNumber', 'iban', 'vatStatus', 'timeZone', 'locale', 'currency'];
+  const shown = [
+    'name',
+    'legalName',
+    'agbCode',
+    'kvkNumber',
+    'iban',
+    'vatStatus',
+    'timeZone',
+    'locale',
+    'currency',
+    'contactPhone',
+    'contactEmail',
+  ];
   return (
     <form
       onSubmit={(e) => {
@@ -108,6 +130,19 @@ function Form({ practiceId, profile, canEdit }: { practiceId: string; profile: P
             {text('postalCode', t('address.postalCode'), { autoComplete: 'postal-code' })}
             {text('city', t('address.city'), { autoComplete: 'address-level2' })}
             {text('country', t('address.country'), { description: t('address.countryHint') })}
+          </SimpleGrid>
+        </Fieldset>
+        <Fieldset legend={t('profile.contact')}>
+          <Text size="sm" c="dimmed" mb="xs">
+            {t('profile.contactHint')}
+          </Text>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            {text('contactPhone', t('profile.contactPhone'), {
+              inputMode: 'tel',
+              autoComplete: 'tel',
+              description: t('profile.contactPhoneHint'),
+            })}
+            {text('contactEmail', t('profile.contactEmail'), { inputMode: 'email', autoComplete: 'email' })}
           </SimpleGrid>
         </Fieldset>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>

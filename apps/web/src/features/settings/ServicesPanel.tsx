@@ -3,13 +3,17 @@ import { useState } from 'react';
 import { useT } from '../../app/i18n/index.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
-import { useServices, type ServiceItem } from './api.ts';
+import { useServices, useStaff, type ServiceItem } from './api.ts';
 import { ServiceForm } from './ServiceForm.tsx';
 
 /** Services offered (intake, treatment 45/60 …) with duration, modes and billing code. */
 export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; canEdit: boolean }) {
   const t = useT();
   const services = useServices(practiceId);
+  const staff = useStaff(practiceId);
+  const names = new Map((staff.data?.items ?? []).map((s) => [s.membershipId, s.name]));
+  const offeredBy = (s: ServiceItem) =>
+    s.clinicianIds.length === 0 ? t('services.everyClinician') : s.clinicianIds.map((id) => names.get(id) ?? '…').join(', ');
   const [editing, setEditing] = useState<ServiceItem | 'new' | null>(null);
   return (
     <Paper withBorder p="md" radius="md">
@@ -20,13 +24,15 @@ export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; can
       ) : null}
       <QueryState query={services} isEmpty={(d) => d.items.length === 0} empty={t('services.empty')}>
         {(d) => (
-          <TableScroll label={t('settings.tab.services')} minWidth={640}>
+          <TableScroll label={t('settings.tab.services')} minWidth={900}>
             <Table striped>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('services.name')}</Table.Th>
                   <Table.Th>{t('services.duration')}</Table.Th>
+                  <Table.Th>{t('services.bufferShort')}</Table.Th>
                   <Table.Th>{t('services.modes')}</Table.Th>
+                  <Table.Th>{t('services.clinicians')}</Table.Th>
                   <Table.Th>{t('services.billingCode')}</Table.Th>
                   <Table.Th>{t('common.status')}</Table.Th>
                   {canEdit ? <Table.Th>{t('common.actions')}</Table.Th> : null}
@@ -37,6 +43,7 @@ export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; can
                   <Table.Tr key={s.id}>
                     <Table.Td>{s.name}</Table.Td>
                     <Table.Td>{t('services.minutes', { n: s.defaultDurationMinutes })}</Table.Td>
+                    <Table.Td>{s.bufferMinutes ? t('services.minutes', { n: s.bufferMinutes }) : '—'}</Table.Td>
                     <Table.Td>
                       <Group gap={4}>
                         {s.allowedModes.map((m) => (
@@ -45,6 +52,11 @@ export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; can
                           </Badge>
                         ))}
                       </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={s.clinicianIds.length === 0 ? 'dimmed' : undefined}>
+                        {offeredBy(s)}
+                      </Text>
                     </Table.Td>
                     <Table.Td>{s.billingCode ?? '—'}</Table.Td>
                     <Table.Td>
@@ -71,6 +83,7 @@ export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; can
         onClose={() => setEditing(null)}
         title={editing === 'new' ? t('services.add') : t('services.edit')}
         size="lg"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
       >
         {editing !== null ? (
           <ServiceForm practiceId={practiceId} service={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} />

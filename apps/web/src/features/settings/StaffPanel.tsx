@@ -4,20 +4,31 @@ import { useT } from '../../app/i18n/index.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { useStaff, type Staff } from './api.ts';
+import { CalendarFeedModal } from './CalendarFeed.tsx';
 import { StaffEditModal } from './StaffEditModal.tsx';
 import { WorkingHoursModal } from './WorkingHoursModal.tsx';
 
-/** Staff with roles and professional data; owners edit them and set working hours. */
-export function StaffPanel({ practiceId, canEdit }: { practiceId: string; canEdit: boolean }) {
+interface Props {
+  practiceId: string;
+  canEdit: boolean;
+  /** Owner or back office: manages every clinician's calendar feed. */
+  canManageFeeds: boolean;
+  /** The signed-in user's membership, whose own feed they always manage. */
+  ownMembershipId: string;
+}
+
+/** Staff with roles and professional data; owners edit them and set working hours; calendar feeds per clinician. */
+export function StaffPanel({ practiceId, canEdit, canManageFeeds, ownMembershipId }: Props) {
   const t = useT();
   const staff = useStaff(practiceId);
   const [editing, setEditing] = useState<Staff | null>(null);
   const [hoursOf, setHoursOf] = useState<Staff | null>(null);
+  const [feedOf, setFeedOf] = useState<Staff | null>(null);
   return (
     <Paper withBorder p="md" radius="md">
       <QueryState query={staff} isEmpty={(d) => d.items.length === 0} empty={t('staff.empty')}>
         {(d) => (
-          <TableScroll label={t('settings.tab.staff')} minWidth={1000}>
+          <TableScroll label={t('settings.tab.staff')} minWidth={1100}>
             <Table striped verticalSpacing="sm">
               <Table.Thead>
                 <Table.Tr>
@@ -70,6 +81,11 @@ export function StaffPanel({ practiceId, canEdit }: { practiceId: string; canEdi
                             {t('hours.button')}
                           </Button>
                         ) : null}
+                        {s.roles.includes('clinician') && (canManageFeeds || s.membershipId === ownMembershipId) ? (
+                          <Button size="xs" variant="default" onClick={() => setFeedOf(s)} aria-label={`${t('feed.title')}: ${s.name}`}>
+                            {t('feed.button')}
+                          </Button>
+                        ) : null}
                       </Group>
                     </Table.Td>
                   </Table.Tr>
@@ -80,6 +96,9 @@ export function StaffPanel({ practiceId, canEdit }: { practiceId: string; canEdi
         )}
       </QueryState>
       {editing ? <StaffEditModal practiceId={practiceId} member={editing} onClose={() => setEditing(null)} /> : null}
+      {feedOf ? (
+        <CalendarFeedModal practiceId={practiceId} membershipId={feedOf.membershipId} name={feedOf.name} onClose={() => setFeedOf(null)} />
+      ) : null}
       {hoursOf ? <WorkingHoursModal practiceId={practiceId} member={hoursOf} canEdit={canEdit} onClose={() => setHoursOf(null)} /> : null}
     </Paper>
   );
