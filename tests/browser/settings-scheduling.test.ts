@@ -142,6 +142,7 @@ describe('scheduling settings in the web app', () => {
         .where('practice_id', '=', p)
         .executeTakeFirstOrThrow();
       assert.deepEqual(absence, { membership_id: clinicianId, kind: 'leave' });
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
       await check('05-absences');
 
       // Services: Joris only offers the service, with a 15-minute buffer.
@@ -208,8 +209,8 @@ describe('scheduling settings in the web app', () => {
       await nlForm.getByRole('switch', { name: 'Hele dagen' }).uncheck();
       await nlForm.getByLabel('Van (datum)').fill(nlDate(day(20)));
       await nlForm.getByLabel('Tot (datum)').fill(nlDate(day(20)));
-      await nlForm.getByLabel('Tijd').first().fill('13:00');
-      await nlForm.getByLabel('Tijd').last().fill('17:00');
+      await nlForm.getByLabel('Begintijd').fill('13:00');
+      await nlForm.getByLabel('Eindtijd').fill('17:00');
       await check('10-nl-closure-form');
       await nlForm.getByRole('button', { name: 'Opslaan' }).click();
       const closure = page.getByTestId('absences-table').getByRole('row', { name: /Hele praktijk/ });

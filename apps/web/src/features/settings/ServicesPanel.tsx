@@ -43,7 +43,9 @@ export function ServicesPanel({ practiceId, canEdit }: { practiceId: string; can
                   <Table.Tr key={s.id}>
                     <Table.Td>{s.name}</Table.Td>
                     <Table.Td>{t('services.minutes', { n: s.defaultDurationMinutes })}</Table.Td>
-                    <Table.Td>{s.bufferMinutes ? t('services.minutes', { n: s.bufferMinutes }) : '—'}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {s.bufferMinutes ? t('services.minutes', { n: s.bufferMinutes }) : '—'}
+                    </Table.Td>
                     <Table.Td>
                       <Group gap={4}>
                         {s.allowedModes.map((m) => (
