@@ -31,6 +31,9 @@ const MIGRATIONS: Record<string, Migration> = {
 /** Opens a pooled Kysely handle on a connection URL. */
 export function createDb(url: string, max = 20): Db {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'calmdesk' });
+  // An idle connection the server closes (a restart, a shutdown racing the last job) is
+  // dropped from the pool and reported; without a listener Node would crash the process.
+  pool.on('error', (err) => console.error(`database connection lost: ${err.message}`));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
