@@ -12,6 +12,7 @@ import { ClientPage } from '../features/clients/ClientPage.tsx';
 import { ClientsPage } from '../features/clients/ClientsPage.tsx';
 import { ImportPage } from '../features/clients/ImportPage.tsx';
 import { NewClientPage } from '../features/clients/NewClientPage.tsx';
+import { MyAgendaPage } from '../features/my-agenda/MyAgendaPage.tsx';
 import { AgendaPage } from '../features/scheduling/AgendaPage.tsx';
 import { WaitlistPage } from '../features/waitlist/WaitlistPage.tsx';
 import { PracticeHomePage } from '../features/practice/PracticeHomePage.tsx';
@@ -46,6 +47,7 @@ export function createRouter() {
           children: [
             { path: '/', element: <StartPage /> },
             { path: '/account/sessions', element: <SessionsPage /> },
+            { path: '/agenda', element: <MyAgendaPage /> },
             {
               path: '/p/:practiceId',
               element: <PracticeLayout />,

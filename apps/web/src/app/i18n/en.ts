@@ -1,4 +1,5 @@
 import { clientsEn } from './clients.en.ts';
+import { myAgendaEn } from './my-agenda.en.ts';
 import { schedulingEn } from './scheduling.en.ts';
 import { settingsSchedulingEn } from './settings-scheduling.en.ts';
 import { waitlistEn } from './waitlist.en.ts';
@@ -6,6 +7,7 @@ import { waitlistEn } from './waitlist.en.ts';
 /** English texts. The key set here is the one every language must fill (see nl.ts). */
 export const en = {
   ...clientsEn,
+  ...myAgendaEn,
   ...schedulingEn,
   ...settingsSchedulingEn,
   ...waitlistEn,

@@ -1,4 +1,5 @@
 import { clientsNl } from './clients.nl.ts';
+import { myAgendaNl } from './my-agenda.nl.ts';
 import { schedulingNl } from './scheduling.nl.ts';
 import { settingsSchedulingNl } from './settings-scheduling.nl.ts';
 import { waitlistNl } from './waitlist.nl.ts';
@@ -7,6 +8,7 @@ import type { MessageKey } from './en.ts';
 /** Nederlandse teksten (u-vorm). The type makes a missing key a compile error. */
 export const nl: Record<MessageKey, string> = {
   ...clientsNl,
+  ...myAgendaNl,
   ...schedulingNl,
   ...settingsSchedulingNl,
   ...waitlistNl,

@@ -67,6 +67,7 @@ export function AppLayout() {
               {membership.roles.includes('owner') ? link(`/p/${practiceId}/access-log`, t('nav.accessLog')) : null}
             </>
           ) : null}
+          {memberships.length > 1 ? link('/agenda', t('nav.myAgenda')) : null}
           {link('/account/sessions', t('nav.sessions'))}
         </Stack>
       </AppShell.Navbar>
