@@ -73,7 +73,8 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <StepUpContext.Provider value={withStepUp}>
       {children}
-      <Modal opened={open} onClose={cancel} title={t('stepUp.title')} centered>
+      {/* Above every other dialog (Mantine's default layer is 200): it is asked for from within them. */}
+      <Modal opened={open} onClose={cancel} title={t('stepUp.title')} centered zIndex={400}>
         <form onSubmit={(e) => void submit(e)} data-testid="step-up-form">
           <Stack>
             <Text size="sm">{t('stepUp.explain')}</Text>

@@ -131,13 +131,11 @@ export function CalendarFeedManager({ practiceId, membershipId, name }: Props) {
 export function CalendarFeedModal({ onClose, ...props }: Props & { name: string; onClose: () => void }) {
   const { t } = useI18n();
   return (
-    // Below the default 200, so the second-factor dialog (also 200, but earlier in the page) opens on top of it.
     <Modal
       opened
       onClose={onClose}
       title={t('feed.titleFor', { name: props.name })}
       size="lg"
-      zIndex={190}
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       <CalendarFeedManager {...props} />
