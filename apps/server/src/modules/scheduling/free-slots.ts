@@ -6,7 +6,16 @@ import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { plainDate } from './absences.ts';
-import { busyWithBuffer, findSlots, mergeIntervals, type Interval, type Slot, type SlotClinician, type SlotRoom } from './slot-finder.ts';
+import {
+  busyWithBuffer,
+  findSlots,
+  localStart,
+  mergeIntervals,
+  type Interval,
+  type Slot,
+  type SlotClinician,
+  type SlotRoom,
+} from './slot-finder.ts';
 
 type Query = z.infer<typeof FreeSlotQuery>;
 
@@ -16,14 +25,18 @@ const MAX_BUFFER_MINUTES = 120;
 
 /** `09:00:00` → 540. */
 function minuteOfDay(time: string): number {
-  const [h = '0', m = '0'] = time.split(':');
-  return Number(h) * 60 + Number(m);
+  return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
 
 /** A boolean SQL fragment (a range test, a filter). */
 type Range = RawBuilder<boolean>;
 
-const epochMs = (column: string) => sql<number>`(extract(epoch from ${sql.ref(column)}) * 1000)::float8`;
+/** Epoch milliseconds of a timestamptz column or of `lower(col)` / `upper(col)` of a range. */
+const epochMs = (column: string) => {
+  const bound = /^(lower|upper)\((.+)\)$/.exec(column);
+  const ref = bound ? sql`${sql.raw(bound[1] ?? '')}(${sql.ref(bound[2] ?? '')})` : sql.ref(column);
+  return sql<number>`(extract(epoch from ${ref}) * 1000)::float8`;
+};
 
 /** The service, the practice's zone, who offers the service, and the location asked for: one statement. */
 async function loadService(ctx: PracticeCtx, q: Query) {
@@ -44,6 +57,8 @@ async function loadService(ctx: PracticeCtx, q: Query) {
       >`(select l.active from locations l where l.practice_id = services.practice_id and l.id = ${q.locationId ?? null})`.as(
         'location_active',
       ),
+      sql<[string, number][]>`(select coalesce(json_agg(json_build_array(b.id, b.buffer_minutes)), '[]') from services b
+        where b.practice_id = services.practice_id and b.buffer_minutes > 0)`.as('buffers'),
     ])
     .where('services.id', '=', q.serviceId)
     .executeTakeFirst();
@@ -113,25 +128,50 @@ function onlyThese(column: string, clinicianId: string | undefined, offeredBy: s
   return sql<boolean>`true`;
 }
 
-/** Sessions that hold a clinician's time in a window, widened by buffers (see `busyWithBuffer`): one statement. */
-async function loadSessions(ctx: PracticeCtx, q: Query, offeredBy: string[], window: Interval, bufferMinutes: number) {
+/**
+ * Sessions that hold a clinician's time in a window, widened by buffers (see `busyWithBuffer`):
+ * one statement. Each session's service is looked up only when some service has a buffer;
+ * the lookup is a per-row index probe (LATERAL … LIMIT 1), as a join would read every
+ * appointment of the practice.
+ */
+async function loadSessions(ctx: PracticeCtx, q: Query, offeredBy: string[], window: Interval, buffers: ServiceBuffers) {
   const rows = await scoped(ctx)
     .selectFrom('appointment_clinicians')
-    .innerJoin('appointments', 'appointments.id', 'appointment_clinicians.appointment_id')
-    .innerJoin('services', 'services.id', 'appointments.service_id')
-    .select(['appointment_clinicians.membership_id', epochMs('appointments.starts_at').as('s'), epochMs('appointments.ends_at').as('e')])
-    .select('services.buffer_minutes')
+    .select(['appointment_clinicians.membership_id', epochMs('lower(appointment_clinicians.during)').as('s')])
+    .select(epochMs('upper(appointment_clinicians.during)').as('e'))
+    .$if(buffers.byService.size > 0, (b) =>
+      b
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('appointments')
+              .select('appointments.service_id')
+              .whereRef('appointments.id', '=', 'appointment_clinicians.appointment_id')
+              .limit(1)
+              .as('a'),
+          (join) => join.onTrue(),
+        )
+        .select('a.service_id'),
+    )
     .where('appointment_clinicians.occupies', '=', true)
     .where(sql<boolean>`appointment_clinicians.during && ${overlapping(window)}`)
     .where(onlyThese('appointment_clinicians.membership_id', q.clinicianId, offeredBy))
     .execute();
   const byClinician = new Map<string, Interval[]>();
   for (const r of rows) {
+    const own = 'service_id' in r ? (buffers.byService.get(r.service_id as string) ?? 0) : 0;
     const list = byClinician.get(r.membership_id) ?? [];
-    list.push(busyWithBuffer({ start: r.s, end: r.e }, r.buffer_minutes, bufferMinutes));
+    list.push(busyWithBuffer({ start: r.s, end: r.e }, own, buffers.searched));
     byClinician.set(r.membership_id, list);
   }
   return byClinician;
+}
+
+interface ServiceBuffers {
+  /** The buffer of the service searched for. */
+  searched: number;
+  /** The services of the practice that keep a buffer, by id. */
+  byService: Map<string, number>;
 }
 
 /** Leave per member and the practice's closures over the whole range: one statement. */
@@ -191,6 +231,7 @@ export async function findFreeSlots(ctx: PracticeCtx, q: Query, now = Date.now()
   const { from, to } = checkRange(q);
   const service = await loadService(ctx, q);
   const offeredBy = service.offered_by;
+  const buffers = { searched: service.buffer_minutes, byService: new Map(service.buffers) };
   if (q.clinicianId !== undefined) await checkClinician(ctx, q.clinicianId, offeredBy, service.name);
   const clinicians = await loadClinicians(ctx, q, offeredBy);
   if (clinicians.size === 0) return { items: [] };
@@ -211,7 +252,7 @@ export async function findFreeSlots(ctx: PracticeCtx, q: Query, now = Date.now()
     // Sessions up to a maximal buffer outside the pass can still block its edges.
     const pad = MAX_BUFFER_MINUTES * 60_000;
     const window = { start: startOf(pass.from) - pad, end: startOf(pass.to.add({ days: 1 })) + pad };
-    const sessions = await loadSessions(ctx, q, offeredBy, window, service.buffer_minutes);
+    const sessions = await loadSessions(ctx, q, offeredBy, window, buffers);
     for (const c of clinicians.values()) {
       c.blocked = mergeIntervals([...(sessions.get(c.id) ?? []), ...(absences.leave.get(c.id) ?? []), ...absences.closures]);
     }
@@ -225,30 +266,23 @@ export async function findFreeSlots(ctx: PracticeCtx, q: Query, now = Date.now()
 
 /** Presents slots; many share a start (one per clinician), so each instant is formatted once. */
 function presentSlots(slots: Slot[], zone: string) {
-  const formatted = new Map<number, { iso: string; local: string }>();
+  const iso = new Map<number, string>();
   const format = (ms: number) => {
-    let f = formatted.get(ms);
-    if (!f) {
-      const local = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone).toPlainDateTime();
-      f = { iso: new Date(ms).toISOString(), local: local.toString({ smallestUnit: 'minute' }) };
-      formatted.set(ms, f);
-    }
-    return f;
+    let text = iso.get(ms);
+    if (text === undefined) iso.set(ms, (text = new Date(ms).toISOString()));
+    return text;
   };
-  return slots.map((s) => {
-    const start = format(s.start);
-    return {
-      start: start.iso,
-      end: format(s.end).iso,
-      localStart: start.local,
-      timeZone: zone,
-      clinicianId: s.clinician.id,
-      clinicianName: s.clinician.name,
-      locationId: s.room?.locationId ?? null,
-      roomId: s.room?.id ?? null,
-      roomName: s.room?.name ?? null,
-    };
-  });
+  return slots.map((s) => ({
+    start: format(s.start),
+    end: format(s.end),
+    localStart: localStart(s, zone),
+    timeZone: zone,
+    clinicianId: s.clinician.id,
+    clinicianName: s.clinician.name,
+    locationId: s.room?.locationId ?? null,
+    roomId: s.room?.id ?? null,
+    roomName: s.room?.name ?? null,
+  }));
 }
 
 /** Active rooms at active locations, by location and then room name: one statement. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Temporal } from 'temporal-polyfill';
-import { busyWithBuffer, findSlots, isFree, mergeIntervals, type SlotClinician, type SlotSearch } from './slot-finder.ts';
+import { busyWithBuffer, findSlots, isFree, localStart, mergeIntervals, type SlotClinician, type SlotSearch } from './slot-finder.ts';
 
 const ZONE = 'Europe/Amsterdam';
 const weekdays = (startMinute: number, endMinute: number) =>
@@ -55,6 +55,19 @@ describe('slot finder', () => {
     assert.equal(iso(slots[0]!.start), '2026-03-29T00:00:00.000Z');
     assert.equal(iso(slots[slots.length - 1]!.end), '2026-03-29T02:00:00.000Z');
     assert.equal(slots.length, 5);
+    assert.deepEqual(
+      slots.map((s) => localStart(s, ZONE)),
+      ['2026-03-29T01:00', '2026-03-29T01:15', '2026-03-29T01:30', '2026-03-29T01:45', '2026-03-29T03:00'],
+    );
+  });
+
+  it('labels slots with their wall-clock start on both sides of a clock change', () => {
+    const spring = findSlots(search('2026-03-27', '2026-03-30'), [clinician('Anna')]);
+    assert.equal(localStart(spring[0]!, ZONE), '2026-03-27T09:00');
+    assert.equal(localStart(spring[30]!, ZONE), '2026-03-30T09:00');
+    const autumn = findSlots(search('2026-10-23', '2026-10-26'), [clinician('Anna')]);
+    assert.equal(localStart(autumn[29]!, ZONE), '2026-10-23T16:15');
+    assert.equal(localStart(autumn[30]!, ZONE), '2026-10-26T09:00');
   });
 
   it('offers no start before now, and rounds now up to the grid', () => {

@@ -62,6 +62,14 @@ export interface Slot {
   end: number;
   clinician: SlotClinician;
   room: SlotRoom | null;
+  /** The zone's UTC offset (ms) at the start when the whole block has one offset, else null (a clock change inside it). */
+  offset: number | null;
+}
+
+/** `2026-03-30T10:00`: the wall-clock start of a slot in the search's zone. */
+export function localStart(slot: Slot, zone: string): string {
+  if (slot.offset !== null) return new Date(slot.start + slot.offset).toISOString().slice(0, 16);
+  return Temporal.Instant.fromEpochMilliseconds(slot.start).toZonedDateTimeISO(zone).toPlainDateTime().toString({ smallestUnit: 'minute' });
 }
 
 /**
@@ -162,13 +170,14 @@ function slotsOnDate(search: SlotSearch, c: SlotClinician, date: Temporal.PlainD
       locations = block.locationId !== null ? [block.locationId] : search.locationId !== null ? [search.locationId] : null;
     }
     const { at: blockStart, offset } = clock.at(block.startMinute);
-    const blockEnd = clock.at(block.endMinute).at;
+    const { at: blockEnd, offset: endOffset } = clock.at(block.endMinute);
+    const oneOffset = offset === endOffset ? offset : null;
     if (blockEnd - duration < search.now) continue;
     for (const part of freeParts(Math.max(blockStart, search.now), blockEnd, c.blocked)) {
       for (let t = ceilToGrid(part.start, offset); t + duration <= part.end; t += GRID_MINUTES * MINUTE) {
         const room = search.rooms === null ? null : firstFreeRoom(search.rooms, locations, t, t + duration);
         if (room === undefined) continue;
-        out.push({ start: t, end: t + duration, clinician: c, room });
+        out.push({ start: t, end: t + duration, clinician: c, room, offset: oneOffset });
       }
     }
   }
