@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { Temporal } from 'temporal-polyfill';
-import { fmt } from './lib.ts';
+import { fmt, percentile, timedRequest } from './lib.ts';
 import {
   backOfficeSessions,
   benchPractice,
@@ -268,6 +268,35 @@ export async function benchBookingStorm(url: string, embedded: boolean): Promise
         `    CPU per attempt: server (node) ${fmt(cpu.server)} ms, PostgreSQL ${fmt(cpu.db)} ms${embedded ? '' : ' (the whole server, other databases included)'} → at most ~${fmt(2000 / (cpu.server + cpu.db))} attempts/s on 2 dedicated cores`,
       );
     }
+    // Uncontended: one booking at a time, so each statement's time is its own work, not a wait.
+    const solo = floorAudit;
+    const soloCookie = (await backOfficeSessions(app, solo.id, 1))[0] ?? '';
+    const soloAttempts = attempts(solo, 200, 5, 29, 200);
+    app.statements.reset();
+    const soloMs: number[] = [];
+    let soloCreated = 0;
+    for (const a of soloAttempts) {
+      const body = JSON.stringify({
+        clientIds: [a.clientId],
+        clinicianIds: [a.clinicianId],
+        serviceId: solo.serviceId,
+        mode: 'video',
+        start: a.local,
+      });
+      const res = await timedRequest(`${app.url}/api/v1/practices/${solo.id}/appointments`, 'POST', body, { cookie: soloCookie });
+      soloMs.push(res.ms);
+      if (res.status === 201) soloCreated++;
+    }
+    soloMs.sort((x, y) => x - y);
+    const soloTop = [...app.statements.byKind]
+      .sort((x, y) => y[1].ms - x[1].ms)
+      .slice(0, 8)
+      .map(([kind, k]) => `${kind} ${fmt(k.ms / soloAttempts.length)}`)
+      .join(', ');
+    const soloTotal = [...app.statements.byKind.values()].reduce((n, k) => n + k.ms, 0) / soloAttempts.length;
+    lines.push(
+      `  uncontended, ${soloAttempts.length} bookings one at a time (${soloCreated} created): p50 ${fmt(percentile(soloMs, 50))} ms, p95 ${fmt(percentile(soloMs, 95))} ms; in SQL ${fmt(soloTotal)} ms per booking, most in: ${soloTop}`,
+    );
     const trace = await traceOne(
       app,
       {
