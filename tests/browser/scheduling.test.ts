@@ -101,7 +101,7 @@ describe('the agenda in the web app', () => {
       // Book: client by search, service, any clinician, weekly × 4, from tomorrow; one click on a slot.
       await page.getByRole('button', { name: 'Book appointment' }).click();
       const book = page.getByRole('dialog', { name: 'Book an appointment' });
-      await book.getByLabel('Client').fill(`Jansen-${suffix}`);
+      await book.getByRole('combobox', { name: 'Client', exact: true }).fill(`Jansen-${suffix}`);
       await page.getByRole('option', { name: new RegExp(`Anna Jansen-${suffix}`) }).click();
       await book.getByLabel('Service').click();
       await page.getByRole('option', { name: /Behandelgesprek/ }).click();
@@ -169,7 +169,7 @@ describe('the agenda in the web app', () => {
 
       // A session yesterday, typed by hand (video), is recorded as a no-show with the fee waived.
       await page.getByRole('button', { name: 'Book appointment' }).click();
-      await book.getByLabel('Client').fill(`Jansen-${suffix}`);
+      await book.getByRole('combobox', { name: 'Client', exact: true }).fill(`Jansen-${suffix}`);
       await page.getByRole('option', { name: new RegExp(`Anna Jansen-${suffix}`) }).click();
       await book.getByLabel('Service').click();
       await page.getByRole('option', { name: /Behandelgesprek/ }).click();
@@ -273,6 +273,8 @@ describe('the agenda in the web app', () => {
       await conflict.getByLabel('Reason to go ahead').fill('Alleen vroeg mogelijk');
       await conflict.getByRole('button', { name: 'Move anyway' }).click();
       await conflict.waitFor({ state: 'detached' });
+      // The alert closes as the request leaves; the notice comes with the server's answer.
+      await page.getByText(/^Moved to .* 07:00\.$/).waitFor();
       const late = await t.deps.db
         .selectFrom('appointments')
         .select(['local_start', 'outside_hours_reason'])
