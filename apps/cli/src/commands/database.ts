@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../../server/src/config.ts';
 import { acquireDatabase, createDb, migrate } from '../../../server/src/db/database.ts';
 import { installJobs } from '../../../server/src/platform/jobs.ts';
-import { seedDemo } from '../../../server/src/seed/demo.ts';
 import { UsageError, withDeps } from './context.ts';
 
 export function registerDatabaseCommands(program: Command): void {
@@ -30,6 +29,8 @@ export function registerDatabaseCommands(program: Command): void {
     .action(async (opts: { demo?: boolean }) => {
       if (!opts.demo) throw new UsageError('say what to seed: --demo');
       await withDeps(async (deps) => {
+        // Loaded only for this command: the demo pulls in every module (the CLI starts faster without it).
+        const { seedDemo } = await import('../../../server/src/seed/demo.ts');
         const result = await seedDemo(deps, { onlyIfEmpty: true });
         console.log(result ?? 'the database already holds practices; demo data not loaded');
       });
