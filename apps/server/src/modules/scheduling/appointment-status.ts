@@ -134,20 +134,6 @@ export async function changeAppointmentStatus(ctx: PracticeCtx, appointmentId: s
     .select(['appointment_id', 'client_id'])
     .where('appointment_id', 'in', ids)
     .execute();
-  await writeAuditMany(
-    ctx.tx,
-    clientRows.map((c) => ({
-      action: 'appointment.status',
-      practiceId: ctx.practiceId,
-      userId: ctx.actor.userId,
-      entityType: 'appointment',
-      entityId: c.appointment_id,
-      clientId: c.client_id,
-      dataCategory: 'client' as const,
-      requestId: ctx.meta.requestId,
-      ipAddress: ctx.meta.ip,
-    })),
-  );
 
   if (input.status === 'no_show' && input.followUp !== false) {
     const clinicians = await scoped(ctx)
@@ -174,5 +160,20 @@ export async function changeAppointmentStatus(ctx: PracticeCtx, appointmentId: s
   if (freed.length > 0) await afterCancel(ctx, freed);
 
   const appointments = await readAppointments(ctx, ids);
+  // The access-log entries come last: writing them takes the practice's chain lock, held to COMMIT.
+  await writeAuditMany(
+    ctx.tx,
+    clientRows.map((c) => ({
+      action: 'appointment.status',
+      practiceId: ctx.practiceId,
+      userId: ctx.actor.userId,
+      entityType: 'appointment',
+      entityId: c.appointment_id,
+      clientId: c.client_id,
+      dataCategory: 'client' as const,
+      requestId: ctx.meta.requestId,
+      ipAddress: ctx.meta.ip,
+    })),
+  );
   return { appointments } satisfies z.infer<typeof AppointmentChange>;
 }

@@ -157,6 +157,11 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
       })),
     )
     .execute();
+  await afterBooking(ctx, ids);
+
+  const appointments = await readAppointments(ctx, ids);
+  const series = seriesId && input.recurrence ? { id: seriesId, rrule: rruleText(input.recurrence, zone), timeZone: zone } : null;
+  // The access-log entries come last: writing them takes the practice's chain lock, held to COMMIT.
   await writeAuditMany(
     ctx.tx,
     ids.flatMap((id) =>
@@ -174,9 +179,5 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
       })),
     ),
   );
-  await afterBooking(ctx, ids);
-
-  const appointments = await readAppointments(ctx, ids);
-  const series = seriesId && input.recurrence ? { id: seriesId, rrule: rruleText(input.recurrence, zone), timeZone: zone } : null;
   return { series, appointments };
 }

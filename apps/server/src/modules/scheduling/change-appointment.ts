@@ -165,6 +165,9 @@ export async function changeAppointment(ctx: PracticeCtx, appointmentId: string,
       })),
     )
     .execute();
+  await afterChange(ctx, ids);
+  const appointments = await readAppointments(ctx, ids);
+  // The access-log entries come last: writing them takes the practice's chain lock, held to COMMIT.
   await writeAuditMany(
     ctx.tx,
     ids.flatMap((id) =>
@@ -182,6 +185,5 @@ export async function changeAppointment(ctx: PracticeCtx, appointmentId: string,
       })),
     ),
   );
-  await afterChange(ctx, ids);
-  return { appointments: await readAppointments(ctx, ids) } satisfies z.infer<typeof AppointmentChange>;
+  return { appointments } satisfies z.infer<typeof AppointmentChange>;
 }
