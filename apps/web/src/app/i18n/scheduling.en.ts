@@ -51,6 +51,8 @@ export const schedulingEn = {
   'agenda.overrideReasonHint': 'Kept with the appointment and in the access log.',
 
   'book.title': 'Book an appointment',
+  'home.agenda': 'Day and week views, booking, free slots, cancellations and no-shows.',
+  'home.waitlist': 'Clients waiting for a slot, and who to offer a freed one.',
   'book.groupClients': 'More clients (group session)',
   'book.groupClientsHint': 'Optional: everyone in this session',
   'book.coTherapists': 'Co-therapists',

@@ -54,6 +54,8 @@ export const schedulingNl: Record<keyof typeof schedulingEn, string> = {
   'agenda.overrideReasonHint': 'Wordt bij de afspraak en in het toegangslog bewaard.',
 
   'book.title': 'Afspraak inplannen',
+  'home.agenda': 'Dag- en weekoverzicht, inplannen, vrije tijden, afzeggingen en niet verschenen.',
+  'home.waitlist': 'Cliënten die wachten op een plek, en wie u een vrijgekomen plek aanbiedt.',
   'book.groupClients': 'Meer cliënten (groepssessie)',
   'book.groupClientsHint': 'Optioneel: iedereen in deze sessie',
   'book.coTherapists': 'Medebehandelaars',

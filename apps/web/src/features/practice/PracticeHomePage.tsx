@@ -11,7 +11,11 @@ export function PracticeHomePage() {
   const isOwner = practice.roles.includes('owner');
   const base = `/p/${practice.practiceId}`;
   const sections = [
+    { to: `${base}/agenda`, title: t('nav.agenda'), text: t('home.agenda') },
     { to: `${base}/clients`, title: t('nav.clients'), text: t('home.clients') },
+    ...(practice.roles.some((r) => r !== 'billing')
+      ? [{ to: `${base}/waitlist`, title: t('nav.waitlist'), text: t('home.waitlist') }]
+      : []),
     { to: `${base}/settings`, title: t('nav.settings'), text: isOwner ? t('home.settingsOwner') : t('home.settingsOther') },
     ...(isOwner ? [{ to: `${base}/access-log`, title: t('nav.accessLog'), text: t('home.accessLog') }] : []),
     { to: '/account/sessions', title: t('nav.sessions'), text: t('home.sessions') },
