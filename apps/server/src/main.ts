@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { acquireDatabase, createDb, migrate } from './db/database.ts';
+import { acquireDatabase, createDb, migrate, warmPool } from './db/database.ts';
 import { createBoss, installJobs, QUEUES } from './platform/jobs.ts';
 import { emailSender } from './platform/mail.ts';
 import { startAppointmentMessages } from './modules/scheduling/reminders.ts';
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       await startAppointmentMessages(boss, deps);
     }
     app = await buildApp(deps);
+    await warmPool(db);
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     // Leave nothing running behind a failed start (the embedded database above all).
