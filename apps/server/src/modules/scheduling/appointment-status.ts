@@ -2,12 +2,11 @@ import type { z } from 'zod';
 import type { AppointmentChange, AppointmentStatusBody } from '@calmdesk/shared';
 import type { Selectable } from 'kysely';
 import type { AppointmentsTable, AppointmentStatus } from '../../db/schema.ts';
-import { writeAuditMany } from '../../platform/audit.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { afterCancel } from './hooks.ts';
-import { isOwnAppointment, lockAppointment, readAppointments, SCHEDULERS } from './queries.ts';
+import { auditAppointmentWrite, isOwnAppointment, lockAppointment, readAppointments, SCHEDULERS } from './queries.ts';
 
 type Input = z.infer<typeof AppointmentStatusBody>;
 type Row = Selectable<AppointmentsTable>;
@@ -160,20 +159,10 @@ export async function changeAppointmentStatus(ctx: PracticeCtx, appointmentId: s
   if (freed.length > 0) await afterCancel(ctx, freed);
 
   const appointments = await readAppointments(ctx, ids);
-  // The access-log entries come last: writing them takes the practice's chain lock, held to COMMIT.
-  await writeAuditMany(
-    ctx.tx,
-    clientRows.map((c) => ({
-      action: 'appointment.status',
-      practiceId: ctx.practiceId,
-      userId: ctx.actor.userId,
-      entityType: 'appointment',
-      entityId: c.appointment_id,
-      clientId: c.client_id,
-      dataCategory: 'client' as const,
-      requestId: ctx.meta.requestId,
-      ipAddress: ctx.meta.ip,
-    })),
+  await auditAppointmentWrite(
+    ctx,
+    'appointment.status',
+    clientRows.map((c) => ({ appointmentId: c.appointment_id, clientId: c.client_id })),
   );
   return { appointments } satisfies z.infer<typeof AppointmentChange>;
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { AppointmentCreateBody, Booking } from '@calmdesk/shared';
-import { writeAuditMany } from '../../platform/audit.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { idempotent } from '../../platform/idempotency.ts';
@@ -17,7 +16,7 @@ import {
   workingHoursProblems,
   type Occurrence,
 } from './booking-rules.ts';
-import { auditAppointmentRead, readAppointments, SCHEDULERS } from './queries.ts';
+import { auditAppointmentRead, auditAppointmentWrite, readAppointments, SCHEDULERS } from './queries.ts';
 import { afterBooking } from './hooks.ts';
 import { expandSeries, resolveLocal, rruleText, type LocalInstant } from './time.ts';
 
@@ -161,23 +160,11 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
 
   const appointments = await readAppointments(ctx, ids);
   const series = seriesId && input.recurrence ? { id: seriesId, rrule: rruleText(input.recurrence, zone), timeZone: zone } : null;
-  // The access-log entries come last: writing them takes the practice's chain lock, held to COMMIT.
-  await writeAuditMany(
-    ctx.tx,
-    ids.flatMap((id) =>
-      clients.map((c) => ({
-        action: 'appointment.create',
-        practiceId: ctx.practiceId,
-        userId: ctx.actor.userId,
-        entityType: 'appointment',
-        entityId: id,
-        clientId: c.id,
-        dataCategory: 'client' as const,
-        reason: override ? `outside working hours: ${override}` : null,
-        requestId: ctx.meta.requestId,
-        ipAddress: ctx.meta.ip,
-      })),
-    ),
+  await auditAppointmentWrite(
+    ctx,
+    'appointment.create',
+    ids.flatMap((appointmentId) => clients.map((c) => ({ appointmentId, clientId: c.id }))),
+    override ? `outside working hours: ${override}` : null,
   );
   return { series, appointments };
 }

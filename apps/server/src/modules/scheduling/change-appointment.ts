@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import type { Selectable } from 'kysely';
 import type { AppointmentChange, AppointmentPatch, Mode } from '@calmdesk/shared';
 import type { AppointmentsTable } from '../../db/schema.ts';
-import { writeAuditMany } from '../../platform/audit.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
@@ -19,7 +18,7 @@ import {
   type Occurrence,
 } from './booking-rules.ts';
 import { afterChange } from './hooks.ts';
-import { loadParticipants, lockAppointment, readAppointments, SCHEDULERS } from './queries.ts';
+import { auditAppointmentWrite, loadParticipants, lockAppointment, readAppointments, SCHEDULERS } from './queries.ts';
 import { plainFromDb, resolveLocal, resolvePlain } from './time.ts';
 
 type Input = z.infer<typeof AppointmentPatch>;
@@ -167,23 +166,11 @@ export async function changeAppointment(ctx: PracticeCtx, appointmentId: string,
     .execute();
   await afterChange(ctx, ids);
   const appointments = await readAppointments(ctx, ids);
-  // The access-log entries come last: writing them takes the practice's chain lock, held to COMMIT.
-  await writeAuditMany(
-    ctx.tx,
-    ids.flatMap((id) =>
-      clients.map((c) => ({
-        action: 'appointment.update',
-        practiceId: ctx.practiceId,
-        userId: ctx.actor.userId,
-        entityType: 'appointment',
-        entityId: id,
-        clientId: c.id,
-        dataCategory: 'client' as const,
-        reason: override ? `outside working hours: ${override}` : null,
-        requestId: ctx.meta.requestId,
-        ipAddress: ctx.meta.ip,
-      })),
-    ),
+  await auditAppointmentWrite(
+    ctx,
+    'appointment.update',
+    ids.flatMap((appointmentId) => clients.map((c) => ({ appointmentId, clientId: c.id }))),
+    override ? `outside working hours: ${override}` : null,
   );
   return { appointments } satisfies z.infer<typeof AppointmentChange>;
 }

@@ -141,23 +141,41 @@ export async function readAppointments(ctx: PracticeCtx, ids: string[]): Promise
   return rows.map((r) => presentAppointment(r, participants));
 }
 
-/** One access-log entry per client shown, in one statement. */
-export async function auditAppointmentRead(ctx: PracticeCtx, action: string, appointments: AppointmentView[]): Promise<void> {
-  const seen = new Map<string, string>();
-  for (const a of appointments) for (const c of a.clients) if (!seen.has(c.id)) seen.set(c.id, a.id);
+/**
+ * One access-log entry per (appointment, client), in one statement. After a change, call it
+ * last in the transaction: writing it takes the practice's chain lock, held to COMMIT.
+ */
+export async function auditAppointmentWrite(
+  ctx: PracticeCtx,
+  action: string,
+  pairs: { appointmentId: string; clientId: string }[],
+  reason: string | null = null,
+): Promise<void> {
   await writeAuditMany(
     ctx.tx,
-    [...seen].map(([clientId, appointmentId]) => ({
+    pairs.map((p) => ({
       action,
       practiceId: ctx.practiceId,
       userId: ctx.actor.userId,
       entityType: 'appointment',
-      entityId: appointmentId,
-      clientId,
+      entityId: p.appointmentId,
+      clientId: p.clientId,
       dataCategory: 'client' as const,
+      reason,
       requestId: ctx.meta.requestId,
       ipAddress: ctx.meta.ip,
     })),
+  );
+}
+
+/** One access-log entry per client shown, in one statement. */
+export async function auditAppointmentRead(ctx: PracticeCtx, action: string, appointments: AppointmentView[]): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const a of appointments) for (const c of a.clients) if (!seen.has(c.id)) seen.set(c.id, a.id);
+  await auditAppointmentWrite(
+    ctx,
+    action,
+    [...seen].map(([clientId, appointmentId]) => ({ appointmentId, clientId })),
   );
 }
 
