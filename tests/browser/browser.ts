@@ -1,4 +1,5 @@
 import { after, before } from 'node:test';
+import { nextCode, type TestUser } from '../../apps/server/src/test/factories.ts';
 import { startTestApp, type TestApp } from '../../apps/server/src/test/harness.ts';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -111,4 +112,14 @@ export function browserSuite(): { readonly t: TestApp; readonly browser: Browser
     await suite.t?.close();
   });
   return suite;
+}
+
+/** Signs an enrolled account in through the login page (password, then the next TOTP code). */
+export async function signInPage(page: Page, user: TestUser): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('E-mail address').fill(user.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('6-digit code').fill(nextCode(user));
+  await page.getByRole('button', { name: 'Continue' }).click();
 }

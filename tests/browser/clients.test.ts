@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { addMember, createTestPractice, createUser, nextCode, randomBsn } from '../../apps/server/src/test/factories.ts';
-import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
+import { addMember, createTestPractice, createUser, randomBsn } from '../../apps/server/src/test/factories.ts';
+import { accessibilityProblems, browserSuite, openPage, shot, signInPage as signIn, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
 
@@ -304,15 +304,6 @@ describe('client records in the web app', () => {
     await context.close();
   });
 });
-
-async function signIn(page: Page, user: Parameters<typeof nextCode>[0] & { email: string; password: string }) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail address').fill(user.email);
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('6-digit code').fill(nextCode(user));
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
 
 async function switchLanguage(page: Page, label: 'EN' | 'NL') {
   await page.getByRole('banner').getByText(label, { exact: true }).click();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addMember, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
+import { addMember, createUser } from '../../apps/server/src/test/factories.ts';
 import { bookingBody, schedulingWorld } from '../../apps/server/src/modules/scheduling/scheduling.fixture.ts';
-import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
+import { accessibilityProblems, browserSuite, openPage, shot, signInPage, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
 
@@ -30,12 +30,7 @@ describe('my agenda across practices', () => {
     const watched = await openPage(browser, t.url);
     const { context, page, problems } = watched;
     await withFailureShot(watched, 'my-agenda', async () => {
-      await page.goto('/login');
-      await page.getByLabel('E-mail address').fill(user.email);
-      await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByLabel('6-digit code').fill(nextCode(user));
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await signInPage(page, user);
       await page.getByTestId('current-practice-name').waitFor();
 
       await page.getByRole('link', { name: 'Mijn agenda (alle praktijken)' }).click();

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import type { AppDeps } from '../../apps/server/src/platform/context.ts';
-import { addMember, createTestPractice, createUser, nextCode, randomBsn, signIn } from '../../apps/server/src/test/factories.ts';
-import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
+import { addMember, createTestPractice, createUser, randomBsn, signIn } from '../../apps/server/src/test/factories.ts';
+import { accessibilityProblems, browserSuite, openPage, shot, signInPage, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
 const ZONE = 'Europe/Amsterdam';
@@ -359,12 +358,3 @@ describe('the agenda in the web app', () => {
     await context.close();
   });
 });
-
-async function signInPage(page: Page, user: Parameters<typeof nextCode>[0] & { email: string; password: string }) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail address').fill(user.email);
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('6-digit code').fill(nextCode(user));
-  await page.getByRole('button', { name: 'Continue' }).click();
-}

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { addMember, ageSecondFactor, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
-import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
+import { accessibilityProblems, browserSuite, openPage, shot, signInPage as signIn, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
 const ZONE = 'Europe/Amsterdam';
@@ -264,12 +263,3 @@ describe('scheduling settings in the web app', () => {
     await context.close();
   });
 });
-
-async function signIn(page: Page, user: Parameters<typeof nextCode>[0] & { email: string; password: string }) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail address').fill(user.email);
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('6-digit code').fill(nextCode(user));
-  await page.getByRole('button', { name: 'Continue' }).click();
-}

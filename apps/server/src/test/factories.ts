@@ -219,6 +219,41 @@ export async function populateWaitlist(
   return { waitlistEntryId: entry.id, waitlistOfferId: offer.id };
 }
 
+/**
+ * An appointment written straight into the tables (for walkers that need one to exist):
+ * Monday 2030-01-07 13:00–13:45 Amsterdam, in person when a place is given, else by video.
+ */
+export async function insertAppointment(
+  deps: AppDeps,
+  a: { practiceId: string; serviceId: string; membershipId: string; clientId: string; place?: { locationId: string; roomId: string } },
+): Promise<{ id: string }> {
+  const { db } = deps;
+  const appointment = await db
+    .insertInto('appointments')
+    .values({
+      practice_id: a.practiceId,
+      service_id: a.serviceId,
+      mode: a.place ? 'in_person' : 'video',
+      location_id: a.place?.locationId ?? null,
+      room_id: a.place?.roomId ?? null,
+      starts_at: '2030-01-07T12:00:00Z',
+      ends_at: '2030-01-07T12:45:00Z',
+      local_start: '2030-01-07 13:00:00',
+      time_zone: 'Europe/Amsterdam',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('appointment_clinicians')
+    .values({ practice_id: a.practiceId, appointment_id: appointment.id, membership_id: a.membershipId })
+    .execute();
+  await db
+    .insertInto('appointment_clients')
+    .values({ practice_id: a.practiceId, appointment_id: appointment.id, client_id: a.clientId })
+    .execute();
+  return appointment;
+}
+
 /** A random 9-digit BSN that passes the eleven-test (never the placeholder or all zeros). */
 export function randomBsn(): string {
   for (;;) {
@@ -319,26 +354,13 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
       modes: ['in_person', 'video'],
     })
     .execute();
-  const appointment = await db
-    .insertInto('appointments')
-    .values({
-      practice_id: id,
-      service_id: service.id,
-      mode: 'in_person',
-      location_id: location.id,
-      room_id: room.id,
-      starts_at: '2030-01-07T12:00:00Z',
-      ends_at: '2030-01-07T12:45:00Z',
-      local_start: '2030-01-07 13:00:00',
-      time_zone: 'Europe/Amsterdam',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('appointment_clinicians')
-    .values({ practice_id: id, appointment_id: appointment.id, membership_id: leadMembershipId })
-    .execute();
-  await db.insertInto('appointment_clients').values({ practice_id: id, appointment_id: appointment.id, client_id: client.id }).execute();
+  const appointment = await insertAppointment(deps, {
+    practiceId: id,
+    serviceId: service.id,
+    membershipId: leadMembershipId,
+    clientId: client.id,
+    place: { locationId: location.id, roomId: room.id },
+  });
   const trajectory = await db
     .insertInto('care_trajectories')
     .values({

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { Client, startTestApp, type TestApp } from '../../test/harness.ts';
-import { addMember, createUser, populateWaitlist } from '../../test/factories.ts';
+import { addMember, createUser, insertAppointment, populateWaitlist } from '../../test/factories.ts';
 import { exampled, sample, SamplerGap, type JsonSchema } from '../../test/request-sampler.ts';
 import { PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
@@ -68,27 +68,12 @@ before(async () => {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const appointment = await db
-    .insertInto('appointments')
-    .values({
-      practice_id: practiceId,
-      service_id: service.id,
-      mode: 'video',
-      starts_at: '2030-01-07T12:00:00Z',
-      ends_at: '2030-01-07T12:45:00Z',
-      local_start: '2030-01-07 13:00:00',
-      time_zone: 'Europe/Amsterdam',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('appointment_clinicians')
-    .values({ practice_id: practiceId, appointment_id: appointment.id, membership_id: w.authorMembershipId })
-    .execute();
-  await db
-    .insertInto('appointment_clients')
-    .values({ practice_id: practiceId, appointment_id: appointment.id, client_id: w.clientId })
-    .execute();
+  const appointment = await insertAppointment(t.deps, {
+    practiceId,
+    serviceId: service.id,
+    membershipId: w.authorMembershipId,
+    clientId: w.clientId,
+  });
   const absence = await db
     .insertInto('absences')
     .values({ practice_id: practiceId, kind: 'closure', starts_at: '2030-03-04T00:00:00Z', ends_at: '2030-03-05T00:00:00Z' })
