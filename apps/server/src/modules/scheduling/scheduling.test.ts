@@ -292,6 +292,10 @@ describe('status flow, fees and follow-up', () => {
     assert.equal(waived.body.appointments[0].feeDecision, 'waive');
 
     const [c] = await bookOk(w, { start: '2030-01-07T10:00' });
+    const confirmed = await w.owner.post(`${w.base}/appointments/${c?.id}/status`, { status: 'confirmed', reason: 'by phone' });
+    assert.equal(confirmed.body.appointments[0].status, 'confirmed');
+    const undone = await w.owner.post(`${w.base}/appointments/${c?.id}/status`, { status: 'planned', reason: 'confirmed by mistake' });
+    assert.equal(undone.body.appointments[0].status, 'planned');
     const early = await w.owner.post(`${w.base}/appointments/${c?.id}/status`, { status: 'cancelled', cancelledBy: 'client' });
     assert.equal(early.body.appointments[0].status, 'cancelled');
     assert.equal(early.body.appointments[0].feeDecision, null);

@@ -114,6 +114,7 @@ export const schedulingEn = {
   'appointment.statusReason': 'Reason',
   'appointment.fee': 'Fee',
   'appointment.outsideHours': 'Booked outside working hours because',
+  'appointment.unconfirm': 'Undo confirmation',
   'appointment.confirm': 'Confirm',
   'appointment.attended': 'Mark attended',
   'appointment.noShow': 'No-show…',

@@ -117,6 +117,7 @@ export const schedulingNl: Record<keyof typeof schedulingEn, string> = {
   'appointment.statusReason': 'Reden',
   'appointment.fee': 'Kosten',
   'appointment.outsideHours': 'Buiten werktijden ingepland omdat',
+  'appointment.unconfirm': 'Bevestiging intrekken',
   'appointment.confirm': 'Bevestigen',
   'appointment.attended': 'Verschenen',
   'appointment.noShow': 'Niet verschenen…',

@@ -164,6 +164,11 @@ function Details({
             {t('appointment.confirm')}
           </Button>
         ) : null}
+        {scheduler && a.status === 'confirmed' ? (
+          <Button size="sm" variant="default" loading={busy === 'planned'} onClick={() => void status({ status: 'planned' })}>
+            {t('appointment.unconfirm')}
+          </Button>
+        ) : null}
         {mayAttend && started && (isOpen(a) || a.status === 'no_show') ? (
           <Button size="sm" variant="light" loading={busy === 'attended'} onClick={() => void status({ status: 'attended' })}>
             {t('appointment.attended')}
