@@ -1,15 +1,13 @@
 import type { z } from 'zod';
 import type { AppointmentChange, AppointmentStatusBody } from '@calmdesk/shared';
-import type { Selectable } from 'kysely';
-import type { AppointmentsTable, AppointmentStatus } from '../../db/schema.ts';
+import type { AppointmentStatus } from '../../db/schema.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { afterCancel } from './hooks.ts';
-import { auditAppointmentWrite, isOwnAppointment, lockAppointment, readAppointments, SCHEDULERS } from './queries.ts';
+import { auditAppointmentWrite, isOwnAppointment, lockAppointment, lockScopedSessions, readAppointments, SCHEDULERS } from './queries.ts';
 
 type Input = z.infer<typeof AppointmentStatusBody>;
-type Row = Selectable<AppointmentsTable>;
 
 /** Which status may follow which. Attended and no-show can be corrected into each other. */
 const NEXT: Record<AppointmentStatus, AppointmentStatus[]> = {
@@ -54,19 +52,7 @@ export async function changeAppointmentStatus(ctx: PracticeCtx, appointmentId: s
     .where('id', '=', ctx.practiceId)
     .executeTakeFirstOrThrow();
 
-  const targets: Row[] =
-    scope === 'this'
-      ? [row]
-      : await scoped(ctx)
-          .selectFrom('appointments')
-          .selectAll()
-          .where('series_id', '=', row.series_id)
-          .where('status', 'in', ['planned', 'confirmed'])
-          .where('starts_at', '>', new Date())
-          .$if(scope === 'following', (q) => q.where('series_position', '>=', row.series_position ?? 1))
-          .orderBy('series_position')
-          .forUpdate()
-          .execute();
+  const targets = await lockScopedSessions(ctx, row, scope, true);
   if (targets.length === 0) throw AppError.field('body.scope', 'no planned sessions of this series are left to cancel');
 
   const now = new Date();

@@ -1,7 +1,5 @@
 import type { z } from 'zod';
-import type { Selectable } from 'kysely';
 import type { AppointmentChange, AppointmentPatch, Mode } from '@calmdesk/shared';
-import type { AppointmentsTable } from '../../db/schema.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
@@ -18,11 +16,10 @@ import {
   type Occurrence,
 } from './booking-rules.ts';
 import { afterChange } from './hooks.ts';
-import { auditAppointmentWrite, loadParticipants, lockAppointment, readAppointments, SCHEDULERS } from './queries.ts';
+import { auditAppointmentWrite, loadParticipants, lockAppointment, lockScopedSessions, readAppointments, SCHEDULERS } from './queries.ts';
 import { plainFromDb, resolveLocal, resolvePlain } from './time.ts';
 
 type Input = z.infer<typeof AppointmentPatch>;
-type Row = Selectable<AppointmentsTable>;
 
 /**
  * Moves or edits an appointment — or, for a series, this one, this and the following, or all
@@ -59,19 +56,7 @@ export async function changeAppointment(ctx: PracticeCtx, appointmentId: string,
       ? oldMinutes
       : durationFrom(newStart.at.epochMilliseconds, endMs, input.durationMinutes, oldMinutes);
 
-  const targets: Row[] =
-    scope === 'this'
-      ? [row]
-      : await scoped(ctx)
-          .selectFrom('appointments')
-          .selectAll()
-          .where('series_id', '=', row.series_id)
-          .where('status', 'in', ['planned', 'confirmed'])
-          .$if(scope === 'following', (q) => q.where('series_position', '>=', row.series_position ?? 1))
-          .$if(scope === 'all', (q) => q.where('starts_at', '>', new Date()))
-          .orderBy('series_position')
-          .forUpdate()
-          .execute();
+  const targets = await lockScopedSessions(ctx, row, scope, scope === 'all');
   if (targets.length === 0) throw AppError.field('body.scope', 'no planned sessions of this series are left to change');
 
   const moved = targets.map((t) => {

@@ -1,6 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { Appointment, AppointmentStatus } from '@calmdesk/shared';
-import type { AppointmentMode } from '../../db/schema.ts';
+import type { AppointmentMode, AppointmentsTable } from '../../db/schema.ts';
 import { writeAuditMany } from '../../platform/audit.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -184,6 +185,31 @@ export async function lockAppointment(ctx: PracticeCtx, id: string) {
   const row = await scoped(ctx).selectFrom('appointments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw AppError.notFound('appointment');
   return row;
+}
+
+/**
+ * The sessions a change of `row` applies to, locked: the row itself, or its series' planned
+ * and confirmed sessions from this one on ('following') or all of them — only those still to
+ * come when `onlyFuture` (always true for a cancellation; a move of 'following' may start in
+ * the past).
+ */
+export async function lockScopedSessions(
+  ctx: PracticeCtx,
+  row: Selectable<AppointmentsTable>,
+  scope: 'this' | 'following' | 'all',
+  onlyFuture: boolean,
+): Promise<Selectable<AppointmentsTable>[]> {
+  if (scope === 'this') return [row];
+  return scoped(ctx)
+    .selectFrom('appointments')
+    .selectAll()
+    .where('series_id', '=', row.series_id)
+    .where('status', 'in', ['planned', 'confirmed'])
+    .$if(onlyFuture, (b) => b.where('starts_at', '>', new Date()))
+    .$if(scope === 'following', (b) => b.where('series_position', '>=', row.series_position ?? 1))
+    .orderBy('series_position')
+    .forUpdate()
+    .execute();
 }
 
 /** True when the actor takes part in the appointment as one of its clinicians. */

@@ -148,6 +148,7 @@ interface NewMessage {
 
 /** Writes the rows and enqueues their jobs (reminders one by one at their time; other kinds per client at once). */
 async function schedule(ctx: PracticeCtx, messages: NewMessage[]): Promise<void> {
+  if (messages.length === 0) return;
   const jobs: { data: { reminderIds: string[] }; startAfter?: Date }[] = [];
   const grouped = new Map<string, string[]>();
   for (let i = 0; i < messages.length; i += INSERT_CHUNK) {
@@ -169,21 +170,32 @@ async function schedule(ctx: PracticeCtx, messages: NewMessage[]): Promise<void>
   await enqueueMany(ctx.tx, QUEUES.appointmentRemind, jobs);
 }
 
+/** What the messages of these appointments are planned from, read once per change. */
+interface Facts {
+  appointments: Map<string, AppointmentFacts>;
+  clients: Map<string, ClientContact[]>;
+}
+
+async function loadFacts(ctx: PracticeCtx, ids: string[]): Promise<Facts> {
+  if (ids.length === 0) return { appointments: new Map(), clients: new Map() };
+  return { appointments: await loadAppointments(ctx.tx, ctx.practiceId, ids), clients: await loadClientsOf(ctx, ids) };
+}
+
 /** An invitation, update or cancellation to each client of these appointments, by e-mail. */
-async function planMessages(
+function messageRows(
   ctx: PracticeCtx,
+  facts: Facts,
   ids: string[],
   kind: Exclude<MessageKind, 'reminder'>,
   opts: { skipClients?: (appointmentId: string, clientId: string) => string | null } = {},
-): Promise<void> {
-  if (ids.length === 0) return;
-  const appointments = await loadAppointments(ctx.tx, ctx.practiceId, ids);
-  const clients = await loadClientsOf(ctx, ids);
+): NewMessage[] {
   const smsOn = ctx.deps.config.sms.transport !== 'none';
   const now = new Date();
   const messages: NewMessage[] = [];
-  for (const a of appointments.values()) {
-    for (const c of clients.get(a.id) ?? []) {
+  for (const id of ids) {
+    const a = facts.appointments.get(id);
+    if (!a) continue;
+    for (const c of facts.clients.get(a.id) ?? []) {
       const reason =
         (a.starts_at.getTime() <= now.getTime() ? 'appointment in the past' : null) ??
         opts.skipClients?.(a.id, c.id) ??
@@ -202,26 +214,28 @@ async function planMessages(
       });
     }
   }
-  await schedule(ctx, messages);
+  return messages;
 }
 
-/** One reminder per lead time of the practice and channel, to each client of these appointments. */
-async function planReminders(ctx: PracticeCtx, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
+/** The practice's reminder lead times, longest first. */
+async function leadHours(ctx: PracticeCtx): Promise<number[]> {
   const practice = await ctx.tx
     .selectFrom('practices')
     .select('reminder_lead_hours')
     .where('id', '=', ctx.practiceId)
     .executeTakeFirstOrThrow();
-  const leads = [...new Set(practice.reminder_lead_hours)].sort((x, y) => y - x);
-  const appointments = await loadAppointments(ctx.tx, ctx.practiceId, ids);
-  const clients = await loadClientsOf(ctx, ids);
+  return [...new Set(practice.reminder_lead_hours)].sort((x, y) => y - x);
+}
+
+/** One reminder per lead time of the practice and channel, to each client of these appointments. */
+function reminderRows(ctx: PracticeCtx, facts: Facts, ids: string[], leads: number[]): NewMessage[] {
   const smsOn = ctx.deps.config.sms.transport !== 'none';
   const now = Date.now();
   const messages: NewMessage[] = [];
-  for (const a of appointments.values()) {
-    if (!a.occupies) continue;
-    for (const c of clients.get(a.id) ?? []) {
+  for (const id of ids) {
+    const a = facts.appointments.get(id);
+    if (!a?.occupies) continue;
+    for (const c of facts.clients.get(a.id) ?? []) {
       for (const lead of leads) {
         const due = new Date(a.starts_at.getTime() - lead * 3_600_000);
         for (const channel of CHANNELS) {
@@ -242,7 +256,7 @@ async function planReminders(ctx: PracticeCtx, ids: string[]): Promise<void> {
       }
     }
   }
-  await schedule(ctx, messages);
+  return messages;
 }
 
 async function skipScheduled(ctx: PracticeCtx, ids: string[], reason: string): Promise<void> {
@@ -257,8 +271,10 @@ async function skipScheduled(ctx: PracticeCtx, ids: string[], reason: string): P
 
 /** After a booking: the invitation now, the reminders at their time. */
 export async function messagesAfterBooking(ctx: PracticeCtx, appointmentIds: string[]): Promise<void> {
-  await planMessages(ctx, appointmentIds, 'invitation');
-  await planReminders(ctx, appointmentIds);
+  if (appointmentIds.length === 0) return;
+  const facts = await loadFacts(ctx, appointmentIds);
+  const leads = await leadHours(ctx);
+  await schedule(ctx, [...messageRows(ctx, facts, appointmentIds, 'invitation'), ...reminderRows(ctx, facts, appointmentIds, leads)]);
 }
 
 /**
@@ -268,7 +284,8 @@ export async function messagesAfterBooking(ctx: PracticeCtx, appointmentIds: str
  */
 export async function messagesAfterChange(ctx: PracticeCtx, appointmentIds: string[]): Promise<void> {
   if (appointmentIds.length === 0) return;
-  const appointments = await loadAppointments(ctx.tx, ctx.practiceId, appointmentIds);
+  const facts = await loadFacts(ctx, appointmentIds);
+  const { appointments } = facts;
   const existing = await scoped(ctx)
     .selectFrom('appointment_reminders')
     .select(['id', 'appointment_id', 'client_id', 'kind', 'status', 'planned_start', 'content_key', 'created_at'])
@@ -307,11 +324,13 @@ export async function messagesAfterChange(ctx: PracticeCtx, appointmentIds: stri
       .where('id', '=', id)
       .execute();
   }
-  await planMessages(ctx, changed, 'change', {
-    skipClients: (appointmentId, clientId) =>
-      pendingClients.has(`${appointmentId}:${clientId}`) ? 'the pending invitation carries the change' : null,
-  });
-  await planReminders(ctx, reschedule);
+  await schedule(ctx, [
+    ...messageRows(ctx, facts, changed, 'change', {
+      skipClients: (appointmentId, clientId) =>
+        pendingClients.has(`${appointmentId}:${clientId}`) ? 'the pending invitation carries the change' : null,
+    }),
+    ...reminderRows(ctx, facts, reschedule, reschedule.length > 0 ? await leadHours(ctx) : []),
+  ]);
 }
 
 /**
@@ -331,10 +350,13 @@ export async function messagesAfterCancel(ctx: PracticeCtx, appointmentIds: stri
     'appointment cancelled',
   );
   const told = new Set(existing.filter((r) => r.status === 'sent').map((r) => `${r.appointment_id}:${r.client_id ?? ''}`));
-  await planMessages(ctx, appointmentIds, 'cancellation', {
-    skipClients: (appointmentId, clientId) =>
-      told.has(`${appointmentId}:${clientId}`) ? null : 'the client was not told of this appointment',
-  });
+  await schedule(
+    ctx,
+    messageRows(ctx, await loadFacts(ctx, appointmentIds), appointmentIds, 'cancellation', {
+      skipClients: (appointmentId, clientId) =>
+        told.has(`${appointmentId}:${clientId}`) ? null : 'the client was not told of this appointment',
+    }),
+  );
 }
 
 // --- the job -------------------------------------------------------------------------------
