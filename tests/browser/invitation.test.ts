@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createTestPractice, createUser, nextCode, uniqueEmail } from '../../apps/server/src/test/factories.ts';
-import { browserSuite, openPage, shot, withFailureShot } from './browser.ts';
+import { createTestPractice, createUser, uniqueEmail } from '../../apps/server/src/test/factories.ts';
+import { browserSuite, enterCode, openPage, shot, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
 
@@ -19,8 +19,7 @@ describe('invitations in the web app', () => {
       await page.getByLabel('E-mail address').fill(owner.email);
       await page.getByRole('textbox', { name: 'Password', exact: true }).fill(owner.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByLabel('6-digit code').fill(nextCode(owner));
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await enterCode(page, owner, 'Continue');
       await page.waitForURL(`**/p/${practice.id}/settings/invitations`);
       await page
         .getByRole('button', { name: 'English' })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { currentTotp } from '../../apps/server/src/modules/identity/totp.ts';
 import { addMember, ageSecondFactor, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
-import { accessibilityProblems, browserSuite, openPage, shot, withFailureShot } from './browser.ts';
+import { accessibilityProblems, browserSuite, enterCode, openPage, shot, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
 
@@ -147,8 +147,7 @@ describe('the web app', () => {
       await page.getByLabel('E-mail address').fill(user.email);
       await page.getByRole('textbox', { name: 'Password', exact: true }).fill(user.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByLabel('6-digit code').fill(nextCode(user));
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await enterCode(page, user, 'Continue');
 
       const banner = page.getByTestId('current-practice-name');
       await banner.waitFor();

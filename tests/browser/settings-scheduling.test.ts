@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addMember, ageSecondFactor, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
-import { accessibilityProblems, browserSuite, openPage, shot, signInPage as signIn, withFailureShot } from './browser.ts';
+import { addMember, ageSecondFactor, createTestPractice, createUser } from '../../apps/server/src/test/factories.ts';
+import { accessibilityProblems, browserSuite, enterCode, openPage, shot, signInPage as signIn, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
 const ZONE = 'Europe/Amsterdam';
@@ -170,8 +170,7 @@ describe('scheduling settings in the web app', () => {
       await feed.getByRole('button', { name: 'Make a calendar feed' }).click();
       const stepUp = page.getByTestId('step-up-form');
       await stepUp.waitFor();
-      await stepUp.getByLabel('6-digit code').fill(nextCode(owner));
-      await stepUp.getByRole('button', { name: 'Confirm' }).click();
+      await enterCode(stepUp, owner, 'Confirm');
       const urlField = feed.getByLabel('Address to subscribe to');
       await urlField.waitFor();
       const url = await urlField.inputValue();
