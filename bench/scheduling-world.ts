@@ -6,12 +6,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { testConfig } from '../apps/server/src/config.ts';
-import type { Db } from '../apps/server/src/db/database.ts';
-import type { DB } from '../apps/server/src/db/schema.ts';
+import { createDb, type Db } from '../apps/server/src/db/database.ts';
 import { createPractice } from '../apps/server/src/modules/practices/profile.ts';
 import type { AppDeps } from '../apps/server/src/platform/context.ts';
 import { SecretBox } from '../apps/server/src/platform/crypto.ts';
@@ -39,8 +37,8 @@ export async function startBenchApp(url: string, poolSize = 20): Promise<BenchAp
       this.byKind = new Map();
     },
   };
-  const db: Db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize, application_name: 'calmdesk-bench' }) }),
+  const db: Db = createDb(url, poolSize, {
+    applicationName: 'calmdesk-bench',
     log: (event) => {
       statements.count++;
       const text = event.query.sql.replace(/\s+/g, ' ');

@@ -74,7 +74,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (!host || new URL(origin).host !== host) throw new AppError('forbidden', 'cross-origin request refused');
     }
     const token = req.cookies[SESSION_COOKIE];
-    if (token) req.auth = await resolveSession(deps.db, deps, token);
+    // The practice a route names is known after routing; its membership comes with the session.
+    const practiceId = (req.params as Record<string, string | undefined> | undefined)?.practiceId;
+    if (token) req.auth = await resolveSession(deps.db, deps, token, practiceId);
   });
 
   await app.register(swagger, {

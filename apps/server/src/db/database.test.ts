@@ -30,4 +30,28 @@ describe('database pool', () => {
       await other.destroy();
     }
   });
+
+  it('prepares a parameterised statement once per connection and reuses it, also after an error in a rolled-back transaction', async () => {
+    const db = createDb(url, 1);
+    try {
+      const probe = (n: number) => sql<{ n: number }>`SELECT ${n}::int + 1 AS n`.execute(db);
+      assert.equal((await probe(1)).rows[0]?.n, 2);
+      assert.equal((await probe(41)).rows[0]?.n, 42);
+      const prepared = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(db);
+      assert.equal(prepared.rows.filter((r) => r.statement.includes('::int + 1 AS n')).length, 1, JSON.stringify(prepared.rows));
+
+      // A statement that fails inside a transaction, then the same statement again.
+      const divide = (d: number) => sql<{ q: number }>`SELECT 10 / ${d}::int AS q`.execute(db);
+      await assert.rejects(
+        db.transaction().execute(async (tx) => {
+          await sql`SELECT 10 / ${0}::int`.execute(tx);
+        }),
+        /division by zero/,
+      );
+      await assert.rejects(divide(0), /division by zero/);
+      assert.equal((await divide(5)).rows[0]?.q, 2);
+    } finally {
+      await db.destroy();
+    }
+  });
 });

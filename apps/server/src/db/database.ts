@@ -1,4 +1,5 @@
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type KyselyConfig, type Migration, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { startEmbedded, type EmbeddedCluster } from './embedded.ts';
@@ -28,16 +29,59 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_reminders': m0007,
 };
 
+/** At most this many statements are kept prepared per connection (the rest run unnamed). */
+const PREPARED_PER_CONNECTION = 400;
+const statementNames = new Map<string, string>();
+
+/** The stable name of a statement text: `s` + a hash of it (one prepared statement per text and connection). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `s${createHash('sha1').update(text).digest('base64url')}`;
+    if (statementNames.size < 10_000) statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A connection that keeps the application's parameterised statements prepared: PostgreSQL
+ * parses and plans a statement once per connection instead of on every execution. Planning
+ * was most of the cost of the short statements of a request (1.4 ms planning against 0.2 ms
+ * executing for a booking's checks). Statements without parameters (BEGIN, COMMIT, DDL),
+ * very long ones (bulk inserts) and those past the per-connection limit run unnamed.
+ */
+class PreparingClient extends pg.Client {
+  #prepared = new Set<string>();
+
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && values.length <= 200 && text.length <= 8000) {
+      const name = statementName(text);
+      if (this.#prepared.has(name) || this.#prepared.size < PREPARED_PER_CONNECTION) {
+        this.#prepared.add(name);
+        return (super.query as (...a: unknown[]) => never)({ name, text, values }, ...args.slice(2));
+      }
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
 /** Opens a pooled Kysely handle on a connection URL. */
-export function createDb(url: string, max = 20): Db {
+export function createDb(url: string, max = 20, opts: { applicationName?: string; log?: KyselyConfig['log'] } = {}): Db {
   // Connections live a minute idle: opening one costs a backend start and a SCRAM exchange,
   // and a pool that had dropped them after the default 10 s met the next burst of requests
   // with a storm of new connections (login p99 650 ms instead of 40 ms at 50/s).
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'calmdesk', idleTimeoutMillis: 60_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: opts.applicationName ?? 'calmdesk',
+    idleTimeoutMillis: 60_000,
+    Client: PreparingClient,
+  });
   // An idle connection the server closes (a restart, a shutdown racing the last job) is
   // dropped from the pool and reported; without a listener Node would crash the process.
   pool.on('error', (err) => console.error(`database connection lost: ${err.message}`));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
 }
 
 /** Opens `n` connections ahead of the first requests (start-up), so they do not queue behind connecting. */

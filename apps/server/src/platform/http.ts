@@ -10,6 +10,8 @@ export interface PracticeAccess {
   practiceId: string;
   membershipId: string;
   roles: Role[];
+  /** The practice's IANA time zone. */
+  timeZone: string;
 }
 
 declare module 'fastify' {
@@ -45,11 +47,17 @@ export function requireFullAuth(req: FastifyRequest): AuthState {
   return auth;
 }
 
+/** The practice of a `/practices/:practiceId` route and the fully signed-in member's access to it. */
+export function practiceAccess(req: FastifyRequest): PracticeAccess {
+  requireFullAuth(req);
+  if (!req.practice) throw new Error('practiceAccess used on a route outside /practices/:practiceId');
+  return req.practice;
+}
+
 /** Runs a practice use case in one transaction with its scoped context. */
 export async function inPractice<T>(req: FastifyRequest, fn: (ctx: PracticeCtx) => Promise<T>): Promise<T> {
+  const access = practiceAccess(req);
   const auth = requireFullAuth(req);
-  const access = req.practice;
-  if (!access) throw new Error('inPractice used on a route outside /practices/:practiceId');
   const deps = req.server.deps;
   const run = () =>
     deps.db.transaction().execute((tx) =>
@@ -87,15 +95,20 @@ export async function practiceGate(req: FastifyRequest): Promise<void> {
   const auth = requireFullAuth(req);
   const practiceId = (req.params as Record<string, string | undefined>).practiceId ?? '';
   const { db } = req.server.deps;
-  const membership = UUID.test(practiceId)
-    ? await db
-        .selectFrom('memberships')
-        .select(['id', 'roles'])
-        .where('practice_id', '=', practiceId)
-        .where('user_id', '=', auth.userId)
-        .where('active', '=', true)
-        .executeTakeFirst()
-    : undefined;
+  // Read with the session (one statement) when the session was resolved for this practice.
+  const membership =
+    auth.membership !== undefined && (auth.membership === null || auth.membership.practiceId === practiceId)
+      ? auth.membership
+      : UUID.test(practiceId)
+        ? await db
+            .selectFrom('memberships')
+            .innerJoin('practices', 'practices.id', 'memberships.practice_id')
+            .select(['memberships.id', 'memberships.roles', 'practices.time_zone as timeZone'])
+            .where('memberships.practice_id', '=', practiceId)
+            .where('memberships.user_id', '=', auth.userId)
+            .where('memberships.active', '=', true)
+            .executeTakeFirst()
+        : undefined;
   if (!membership) {
     const exists = UUID.test(practiceId)
       ? await db.selectFrom('practices').select('id').where('id', '=', practiceId).executeTakeFirst()
@@ -114,7 +127,7 @@ export async function practiceGate(req: FastifyRequest): Promise<void> {
     });
     throw AppError.notFound('practice');
   }
-  req.practice = { practiceId, membershipId: membership.id, roles: membership.roles as Role[] };
+  req.practice = { practiceId, membershipId: membership.id, roles: membership.roles as Role[], timeZone: membership.timeZone };
 }
 
 function validationFields(err: {

@@ -41,7 +41,7 @@ export function scoped(ctx: PracticeCtx) {
 }
 
 /** Throws `forbidden` unless the actor holds one of the roles in this practice. */
-export function requireRole(ctx: PracticeCtx, ...roles: Role[]): void {
+export function requireRole(ctx: Pick<PracticeCtx, 'roles'>, ...roles: Role[]): void {
   if (!roles.some((r) => ctx.roles.includes(r))) {
     throw new AppError('forbidden', `this needs one of the roles: ${roles.join(', ')}`);
   }

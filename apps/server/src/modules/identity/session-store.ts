@@ -12,7 +12,15 @@ export interface AuthState {
   email: string;
   name: string;
   totpEnrolled: boolean;
+  /**
+   * The membership in the practice the request's URL names (`/practices/:practiceId/…`), read
+   * with the session in one statement; null when the account is no active member of it, and
+   * undefined when the request names no practice.
+   */
+  membership?: { practiceId: string; id: string; roles: string[]; timeZone: string } | null;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Creates a fresh session (a new token every login: the cookie is rotated). */
 export async function createSession(tx: Tx, deps: AppDeps, userId: string, meta: RequestMeta) {
@@ -37,11 +45,23 @@ export async function createSession(tx: Tx, deps: AppDeps, userId: string, meta:
  * Resolves a cookie token to a live session: not revoked, within its absolute lifetime and
  * used within the idle timeout. Touches `last_seen_at` at most once a minute.
  */
-export async function resolveSession(db: Db, deps: AppDeps, token: string): Promise<AuthState | null> {
+export async function resolveSession(db: Db, deps: AppDeps, token: string, practiceId?: string): Promise<AuthState | null> {
   const idleMs = deps.config.session.idleMinutes * 60_000;
+  const practice = practiceId !== undefined && UUID.test(practiceId) ? practiceId : undefined;
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .$if(practice !== undefined, (q) =>
+      q
+        .leftJoin('memberships', (j) =>
+          j
+            .onRef('memberships.user_id', '=', 'sessions.user_id')
+            .on('memberships.practice_id', '=', practice ?? '')
+            .on('memberships.active', '=', true),
+        )
+        .leftJoin('practices', 'practices.id', 'memberships.practice_id')
+        .select(['memberships.id as membership_id', 'memberships.roles as membership_roles', 'practices.time_zone as practice_zone']),
+    )
     .select([
       'sessions.id',
       'sessions.user_id',
@@ -75,7 +95,16 @@ export async function resolveSession(db: Db, deps: AppDeps, token: string): Prom
     email: row.email,
     name: row.name,
     totpEnrolled: row.totp_enrolled_at !== null,
+    ...(practiceId === undefined ? {} : { membership: membershipOf(row, practice) }),
   };
+}
+
+function membershipOf(
+  row: { membership_id?: string | null; membership_roles?: string[] | null; practice_zone?: string | null },
+  practiceId: string | undefined,
+): AuthState['membership'] {
+  if (practiceId === undefined || !row.membership_id || !row.membership_roles || !row.practice_zone) return null;
+  return { practiceId, id: row.membership_id, roles: row.membership_roles, timeZone: row.practice_zone };
 }
 
 export async function revokeSession(db: Db | Tx, sessionId: string): Promise<void> {

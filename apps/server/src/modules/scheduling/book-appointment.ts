@@ -1,22 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { Temporal } from 'temporal-polyfill';
 import type { z } from 'zod';
-import type { AppointmentCreateBody, Booking } from '@calmdesk/shared';
+import type { AppointmentCreateBody, Booking, Role } from '@calmdesk/shared';
+import type { DB } from '../../db/schema.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { idempotent } from '../../platform/idempotency.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
+import { readBookingFacts, type BookingFacts, type TakenTime } from './booking-facts.ts';
 import {
-  checkPlace,
+  checkClients,
+  checkClinicians,
+  checkPlaceRows,
+  checkService,
   durationFrom,
-  loadClients,
-  loadClinicians,
-  loadService,
+  hoursProblems,
   lockParticipants,
   overlapConflict,
-  workingHoursProblems,
+  placeNeeded,
+  type ClinicianInfo,
   type Occurrence,
 } from './booking-rules.ts';
-import { auditAppointmentRead, auditAppointmentWrite, readAppointments, SCHEDULERS } from './queries.ts';
+import { auditAppointmentRead, auditAppointmentWrite, presentAppointment, SCHEDULERS, initials } from './queries.ts';
 import { afterBooking } from './hooks.ts';
 import { expandSeries, resolveLocal, rruleText, type LocalInstant } from './time.ts';
 
@@ -37,41 +43,70 @@ export function videoLink(template: string): { roomId: string; url: string } {
   return { roomId, url: template.replaceAll('{roomId}', roomId) };
 }
 
-/**
- * Books one appointment or a weekly series. Overlaps are refused by the database's exclusion
- * constraints (the whole series or nothing); working hours, leave and closures are checked
- * here and can be overridden only with a reason, which is kept and logged.
- */
-export async function bookAppointment(ctx: PracticeCtx, input: Input, idempotencyKey?: string): Promise<BookingView> {
-  requireRole(ctx, ...SCHEDULERS);
-  return idempotent(
-    ctx,
-    idempotencyKey,
-    input,
-    () => book(ctx, input),
-    (stored) => auditAppointmentRead(ctx, 'appointment.read', stored.appointments),
-  );
+/** A booking checked against the practice's data, ready to be written. */
+export interface PreparedBooking {
+  zone: string;
+  first: LocalInstant;
+  starts: LocalInstant[];
+  occurrences: Occurrence[];
+  minutes: number;
+  facts: BookingFacts;
+  service: NonNullable<BookingFacts['service']>;
+  clinicians: ClinicianInfo[];
+  clients: ReturnType<typeof checkClients>;
+  location: NonNullable<BookingFacts['location']> | null;
+  room: NonNullable<BookingFacts['room']> | null;
+  /** The logged reason when the booking is outside working hours; null otherwise. */
+  override: string | null;
+  problems: string[];
 }
 
-async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
-  const practice = await practiceSchedulingSettings(ctx);
-  const zone = input.timeZone ?? practice.time_zone;
-  const service = await loadService(ctx, input.serviceId, input.mode);
-  const { location, room } = await checkPlace(ctx, input.mode, input.locationId, input.roomId);
-  const clinicians = await loadClinicians(ctx, input.clinicianIds);
-  const clients = await loadClients(ctx, input.clientIds);
+interface Access {
+  practiceId: string;
+  roles: Role[];
+  /** The practice's zone when the caller knows it (the HTTP gate reads it with the session). */
+  timeZone?: string | undefined;
+}
 
+/**
+ * Checks a booking before anything is written, with one read ({@link readBookingFacts}):
+ * the role, the parts (service, clinicians, clients, place), the times (daylight saving,
+ * duration, series), working hours and leave, and whether a clinician, client or room is
+ * already taken. Throws the same errors the write would; without a transaction, so a booking
+ * that cannot succeed costs one round trip. The exclusion constraints still decide at insert.
+ */
+export async function prepareBooking(db: Kysely<DB>, access: Access, input: Input): Promise<PreparedBooking> {
+  requireRole(access, ...SCHEDULERS);
+  const practiceZone =
+    access.timeZone ??
+    (await db.selectFrom('practices').select('time_zone').where('id', '=', access.practiceId).executeTakeFirstOrThrow()).time_zone;
+  const zone = input.timeZone ?? practiceZone;
+  const needsPlace = placeNeeded(input.mode, input.locationId, input.roomId);
   const first = resolveLocal(input.start, zone, 'body.start');
   const endMs = input.end === undefined ? undefined : resolveLocal(input.end, zone, 'body.end').at.epochMilliseconds;
-  const minutes = durationFrom(first.at.epochMilliseconds, endMs, input.durationMinutes, service.default_duration_minutes);
   const starts: LocalInstant[] = input.recurrence ? expandSeries(first.at.toPlainDateTime(), zone, input.recurrence) : [first];
+  const facts = await readBookingFacts(db, {
+    practiceId: access.practiceId,
+    serviceId: input.serviceId,
+    clinicianIds: input.clinicianIds,
+    clientIds: input.clientIds,
+    locationId: needsPlace ? (input.locationId ?? null) : null,
+    roomId: needsPlace ? (input.roomId ?? null) : null,
+    starts: starts.map((s) => new Date(s.at.epochMilliseconds)),
+  });
+  const service = checkService(facts.service, input.mode);
+  const place = needsPlace ? checkPlaceRows(facts.location, facts.room) : { location: null, room: null };
+  const clinicians = checkClinicians(input.clinicianIds, facts.clinicians);
+  const clients = checkClients(input.clientIds, facts.clients);
+
+  const minutes = durationFrom(first.at.epochMilliseconds, endMs, input.durationMinutes, service.default_duration_minutes);
   // The duration is kept as elapsed time, so a session across a clock change still lasts it.
   const occurrences: Occurrence[] = starts.map((s) => ({
     startsAt: new Date(s.at.epochMilliseconds),
     endsAt: new Date(s.at.epochMilliseconds + minutes * 60_000),
   }));
 
-  const problems = await workingHoursProblems(ctx, clinicians, occurrences, input.mode, location?.id ?? null, practice.time_zone);
+  const problems = hoursProblems(facts, clinicians, occurrences, input.mode, place.location?.id ?? null, practiceZone);
   if (problems.length > 0 && !input.outsideHours) {
     throw new AppError(
       'outside_working_hours',
@@ -79,8 +114,73 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
       [{ path: 'body.start', message: problems.join('; ') }],
     );
   }
+  const taken = firstTaken(facts.taken, occurrences);
+  if (taken) throw takenConflict(taken, occurrences, { clinicians, clients }, zone);
   const override = problems.length > 0 ? (input.outsideHours?.reason ?? null) : null;
+  return { zone, first, starts, occurrences, minutes, facts, service, clinicians, clients, ...place, override, problems };
+}
 
+/** The first occurrence (in series order) that overlaps a taken time; a room before a clinician before a client. */
+function firstTaken(taken: TakenTime[], occurrences: Occurrence[]): { time: TakenTime; index: number } | undefined {
+  const order = { room: 0, clinician: 1, client: 2 } as const;
+  const sorted = [...taken].sort((a, b) => order[a.kind] - order[b.kind]);
+  for (const [index, o] of occurrences.entries()) {
+    const time = sorted.find((t) => t.startsAt.getTime() < o.endsAt.getTime() && t.endsAt.getTime() > o.startsAt.getTime());
+    if (time) return { time, index };
+  }
+  return undefined;
+}
+
+const TAKEN_FIELDS = {
+  room: { path: 'body.roomId', what: 'the room is already booked then' },
+  clinician: { path: 'body.clinicianIds', what: 'the clinician already has an appointment then' },
+  client: { path: 'body.clientIds', what: 'the client already has an appointment then' },
+} as const;
+
+/** The same 409 as the database's refusal ({@link overlapConflict}): who or what is taken, and for a series which session. */
+function takenConflict(
+  taken: { time: TakenTime; index: number },
+  occurrences: Occurrence[],
+  names: { clinicians: ClinicianInfo[]; clients: { id: string; displayName: string }[] },
+  zone: string,
+): AppError {
+  const field = TAKEN_FIELDS[taken.time.kind];
+  const person =
+    names.clinicians.find((c) => c.membershipId === taken.time.id)?.name ?? names.clients.find((c) => c.id === taken.time.id)?.displayName;
+  let message = person ? field.what.replace(/^the (clinician|client)/, person) : field.what;
+  const o = occurrences[taken.index];
+  if (o && occurrences.length > 1) {
+    const at = Temporal.Instant.fromEpochMilliseconds(o.startsAt.getTime()).toZonedDateTimeISO(zone);
+    message = `session ${taken.index + 1} (${at.toPlainDate().toString()} ${at.toPlainTime().toString({ smallestUnit: 'minute' })}): ${message}`;
+  }
+  return AppError.field(field.path, message, 'conflict');
+}
+
+/**
+ * Books one appointment or a weekly series. Overlaps are refused by the database's exclusion
+ * constraints (the whole series or nothing); working hours, leave and closures are checked
+ * first and can be overridden only with a reason, which is kept and logged. `prepared` is the
+ * check already made outside the transaction (a request without an Idempotency-Key); with a
+ * key the check runs inside, after the key's stored answer was looked up.
+ */
+export async function bookAppointment(
+  ctx: PracticeCtx,
+  input: Input,
+  idempotencyKey?: string,
+  prepared?: PreparedBooking,
+): Promise<BookingView> {
+  requireRole(ctx, ...SCHEDULERS);
+  return idempotent(
+    ctx,
+    idempotencyKey,
+    input,
+    async () => book(ctx, input, prepared ?? (await prepareBooking(ctx.tx, ctx, input))),
+    (stored) => auditAppointmentRead(ctx, 'appointment.read', stored.appointments),
+  );
+}
+
+async function book(ctx: PracticeCtx, input: Input, b: PreparedBooking): Promise<BookingView> {
+  const { zone, first, starts, occurrences, minutes, facts, service, clinicians, clients, location, room, override } = b;
   await lockParticipants(ctx, [...clinicians.map((c) => c.membershipId), ...clients.map((c) => c.id), room?.id]);
   let seriesId: string | null = null;
   if (input.recurrence) {
@@ -99,13 +199,13 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
     seriesId = series.id;
   }
 
-  let ids: string[];
+  let rows;
   try {
-    const inserted = await scoped(ctx)
+    rows = await scoped(ctx)
       .insertInto(
         'appointments',
         occurrences.map((o, i) => {
-          const video = input.mode === 'video' ? videoLink(practice.video_url_template) : null;
+          const video = input.mode === 'video' ? videoLink(facts.practice.videoUrlTemplate) : null;
           return {
             series_id: seriesId,
             series_position: seriesId ? i + 1 : null,
@@ -124,9 +224,9 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
           };
         }),
       )
-      .returning('id')
+      .returningAll()
       .execute();
-    ids = inserted.map((r) => r.id);
+    const ids = rows.map((r) => r.id);
     await scoped(ctx)
       .insertInto(
         'appointment_clinicians',
@@ -142,6 +242,7 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
   } catch (err) {
     throw overlapConflict(err, occurrences, { clinicians, clients }, zone) ?? err;
   }
+  const ids = rows.map((r) => r.id);
 
   await scoped(ctx)
     .insertInto(
@@ -152,13 +253,30 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
         action: 'booked',
         to_status: 'planned',
         reason: override,
-        details: JSON.stringify(override ? { outsideHours: problems } : {}),
+        details: JSON.stringify(override ? { outsideHours: b.problems } : {}),
       })),
     )
     .execute();
-  await afterBooking(ctx, ids);
+  await afterBooking(ctx, ids, {
+    appointments: new Map(
+      rows.map((r) => [r.id, { ...r, location_name: location?.name ?? null, location_address: location?.address ?? null }]),
+    ),
+    clients: new Map(ids.map((id) => [id, facts.clients.filter((c) => clients.some((k) => k.id === c.id))])),
+    leadHours: facts.practice.reminderLeadHours,
+  });
 
-  const appointments = await readAppointments(ctx, ids);
+  // The answer is made from what was written and read above, as readAppointments would present it.
+  const byName = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const clientViews = [...clients].sort((x, y) => byName(lastName(facts, x.id), lastName(facts, y.id)));
+  const clinicianViews = [...clinicians]
+    .sort((x, y) => byName(x.name, y.name))
+    .map((c) => ({ membershipId: c.membershipId, name: c.name, initials: initials(c.name) }));
+  const appointments = rows.map((r) =>
+    presentAppointment(
+      { ...r, service_name: service.name, location_name: location?.name ?? null, room_name: room?.name ?? null },
+      { clients: new Map([[r.id, clientViews]]), clinicians: new Map([[r.id, clinicianViews]]) },
+    ),
+  );
   const series = seriesId && input.recurrence ? { id: seriesId, rrule: rruleText(input.recurrence, zone), timeZone: zone } : null;
   await auditAppointmentWrite(
     ctx,
@@ -167,4 +285,8 @@ async function book(ctx: PracticeCtx, input: Input): Promise<BookingView> {
     override ? `outside working hours: ${override}` : null,
   );
   return { series, appointments };
+}
+
+function lastName(facts: BookingFacts, clientId: string): string {
+  return facts.clients.find((c) => c.id === clientId)?.last_name ?? '';
 }

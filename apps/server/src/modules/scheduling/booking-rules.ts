@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import type { Mode } from '@calmdesk/shared';
+import type { WorkingHoursTable } from '../../db/schema.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError, pgErrorCode } from '../../platform/errors.ts';
 import { scoped } from '../../platform/tenancy.ts';
@@ -16,16 +17,26 @@ export interface ClinicianInfo {
 }
 
 export async function loadClinicians(ctx: PracticeCtx, ids: string[], path = 'body.clinicianIds'): Promise<ClinicianInfo[]> {
-  const unique = [...new Set(ids)];
-  if (unique.length !== ids.length) throw AppError.field(path, 'a clinician is listed twice');
   const rows = await scoped(ctx)
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .select(['memberships.id', 'users.name'])
-    .where('memberships.id', 'in', unique)
+    .where('memberships.id', 'in', distinct(ids, path, 'a clinician is listed twice'))
     .where('memberships.active', '=', true)
     .where(sql<boolean>`memberships.roles @> ARRAY['clinician']`)
     .execute();
+  return checkClinicians(ids, rows, path);
+}
+
+function distinct(ids: string[], path: string, message: string): string[] {
+  const unique = [...new Set(ids)];
+  if (unique.length !== ids.length) throw AppError.field(path, message);
+  return unique;
+}
+
+/** The listed clinicians, in the order given, from the active clinicians of the practice found among them. */
+export function checkClinicians(ids: string[], rows: { id: string; name: string }[], path = 'body.clinicianIds'): ClinicianInfo[] {
+  distinct(ids, path, 'a clinician is listed twice');
   for (const [i, id] of ids.entries()) {
     if (!rows.some((r) => r.id === id)) throw AppError.field(`${path}[${i}]`, 'no active clinician with this id in this practice');
   }
@@ -36,13 +47,28 @@ export async function loadClinicians(ctx: PracticeCtx, ids: string[], path = 'bo
 }
 
 export async function loadClients(ctx: PracticeCtx, ids: string[], path = 'body.clientIds') {
-  const unique = [...new Set(ids)];
-  if (unique.length !== ids.length) throw AppError.field(path, 'a client is listed twice');
   const rows = await scoped(ctx)
     .selectFrom('clients')
     .select(['id', 'client_number', 'first_name', 'name_prefix', 'last_name', 'pseudonym', 'destroyed_at', 'merged_into'])
-    .where('id', 'in', unique)
+    .where('id', 'in', distinct(ids, path, 'a client is listed twice'))
     .execute();
+  return checkClients(ids, rows, path);
+}
+
+export interface ClientRow {
+  id: string;
+  client_number: string;
+  first_name: string;
+  name_prefix: string | null;
+  last_name: string;
+  pseudonym: string | null;
+  destroyed_at: Date | null;
+  merged_into: string | null;
+}
+
+/** The listed clients, in the order given: each must be a live record of the practice. */
+export function checkClients(ids: string[], rows: ClientRow[], path = 'body.clientIds') {
+  distinct(ids, path, 'a client is listed twice');
   return ids.map((id, i) => {
     const c = rows.find((r) => r.id === id);
     if (!c) throw AppError.field(`${path}[${i}]`, 'no client with this id in this practice');
@@ -58,6 +84,20 @@ export async function loadService(ctx: PracticeCtx, serviceId: string, mode: Mod
     .select(['id', 'name', 'default_duration_minutes', 'allowed_modes', 'buffer_minutes', 'active'])
     .where('id', '=', serviceId)
     .executeTakeFirst();
+  return checkService(service, mode);
+}
+
+export interface ServiceRow {
+  id: string;
+  name: string;
+  default_duration_minutes: number;
+  allowed_modes: string[];
+  buffer_minutes: number;
+  active: boolean;
+}
+
+/** The service must exist in the practice, still be offered, and allow the mode. */
+export function checkService(service: ServiceRow | null | undefined, mode: Mode): ServiceRow {
   if (!service) throw AppError.field('body.serviceId', 'no service with this id in this practice');
   if (!service.active) throw AppError.field('body.serviceId', 'this service is no longer offered');
   if (!service.allowed_modes.includes(mode)) {
@@ -68,24 +108,38 @@ export async function loadService(ctx: PracticeCtx, serviceId: string, mode: Mod
 
 /** In person needs a location and one of its rooms; other modes take neither. */
 export async function checkPlace(ctx: PracticeCtx, mode: Mode, locationId: string | null | undefined, roomId: string | null | undefined) {
-  if (mode !== 'in_person') {
-    if (locationId) throw AppError.field('body.locationId', `a ${mode} appointment has no location`);
-    if (roomId) throw AppError.field('body.roomId', `a ${mode} appointment has no room`);
-    return { location: null, room: null };
-  }
-  if (!locationId) throw AppError.field('body.locationId', 'an in-person appointment needs a location');
-  if (!roomId) throw AppError.field('body.roomId', 'an in-person appointment needs a room');
+  if (!placeNeeded(mode, locationId, roomId)) return { location: null, room: null };
   const location = await scoped(ctx)
     .selectFrom('locations')
     .select(['id', 'name', 'active'])
-    .where('id', '=', locationId)
+    .where('id', '=', locationId ?? '')
     .executeTakeFirst();
-  if (!location?.active) throw AppError.field('body.locationId', 'no active location with this id in this practice');
   const room = await scoped(ctx)
     .selectFrom('rooms')
     .select(['id', 'name', 'location_id', 'active'])
-    .where('id', '=', roomId)
+    .where('id', '=', roomId ?? '')
     .executeTakeFirst();
+  return checkPlaceRows(location, room);
+}
+
+/** The rules that need no lookup: true when the mode takes a place and both ids are given. */
+export function placeNeeded(mode: Mode, locationId: string | null | undefined, roomId: string | null | undefined): boolean {
+  if (mode !== 'in_person') {
+    if (locationId) throw AppError.field('body.locationId', `a ${mode} appointment has no location`);
+    if (roomId) throw AppError.field('body.roomId', `a ${mode} appointment has no room`);
+    return false;
+  }
+  if (!locationId) throw AppError.field('body.locationId', 'an in-person appointment needs a location');
+  if (!roomId) throw AppError.field('body.roomId', 'an in-person appointment needs a room');
+  return true;
+}
+
+/** The location and room found for the given ids: both active, the room at that location. */
+export function checkPlaceRows<L extends { id: string; name: string; active: boolean }, R extends { location_id: string; active: boolean }>(
+  location: L | null | undefined,
+  room: R | null | undefined,
+): { location: L; room: R } {
+  if (!location?.active) throw AppError.field('body.locationId', 'no active location with this id in this practice');
   if (!room?.active) throw AppError.field('body.roomId', 'no active room with this id in this practice');
   if (room.location_id !== location.id) throw AppError.field('body.roomId', `this room is not at ${location.name}`);
   return { location, room };
@@ -141,6 +195,28 @@ export async function workingHoursProblems(
       .where('ends_at', '>', new Date(first))
       .execute(),
   ]);
+  return hoursProblems({ hours, absences }, clinicians, occurrences, mode, locationId, practiceZone);
+}
+
+export type WorkingHourRow = Omit<Selectable<WorkingHoursTable>, 'id' | 'practice_id'>;
+
+export interface AbsenceRow {
+  membership_id: string | null;
+  kind: string;
+  starts_at: Date;
+  ends_at: Date;
+}
+
+/** {@link workingHoursProblems} over rows already read (at least those around the occurrences). */
+export function hoursProblems(
+  rows: { hours: WorkingHourRow[]; absences: AbsenceRow[] },
+  clinicians: ClinicianInfo[],
+  occurrences: Occurrence[],
+  mode: Mode,
+  locationId: string | null,
+  practiceZone: string,
+): string[] {
+  const { hours, absences } = rows;
   const problems: string[] = [];
   for (const o of occurrences) {
     const start = Temporal.Instant.fromEpochMilliseconds(o.startsAt.getTime()).toZonedDateTimeISO(practiceZone);

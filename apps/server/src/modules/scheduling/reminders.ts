@@ -42,7 +42,7 @@ type Channel = 'email' | 'sms';
 const CHANNELS: Channel[] = ['email', 'sms'];
 const INSERT_CHUNK = 1000;
 
-interface ClientContact {
+export interface ClientContact {
   id: string;
   email: string | null;
   phone: string | null;
@@ -52,7 +52,7 @@ interface ClientContact {
   merged_into: string | null;
 }
 
-interface AppointmentFacts {
+export interface AppointmentFacts {
   id: string;
   starts_at: Date;
   ends_at: Date;
@@ -171,7 +171,7 @@ async function schedule(ctx: PracticeCtx, messages: NewMessage[]): Promise<void>
 }
 
 /** What the messages of these appointments are planned from, read once per change. */
-interface Facts {
+export interface Facts {
   appointments: Map<string, AppointmentFacts>;
   clients: Map<string, ClientContact[]>;
 }
@@ -224,8 +224,10 @@ async function leadHours(ctx: PracticeCtx): Promise<number[]> {
     .select('reminder_lead_hours')
     .where('id', '=', ctx.practiceId)
     .executeTakeFirstOrThrow();
-  return [...new Set(practice.reminder_lead_hours)].sort((x, y) => y - x);
+  return longestFirst(practice.reminder_lead_hours);
 }
+
+const longestFirst = (leads: number[]) => [...new Set(leads)].sort((x, y) => y - x);
 
 /** One reminder per lead time of the practice and channel, to each client of these appointments. */
 function reminderRows(ctx: PracticeCtx, facts: Facts, ids: string[], leads: number[]): NewMessage[] {
@@ -270,10 +272,15 @@ async function skipScheduled(ctx: PracticeCtx, ids: string[], reason: string): P
 }
 
 /** After a booking: the invitation now, the reminders at their time. */
-export async function messagesAfterBooking(ctx: PracticeCtx, appointmentIds: string[]): Promise<void> {
+export async function messagesAfterBooking(
+  ctx: PracticeCtx,
+  appointmentIds: string[],
+  known?: Facts & { leadHours: number[] },
+): Promise<void> {
   if (appointmentIds.length === 0) return;
-  const facts = await loadFacts(ctx, appointmentIds);
-  const leads = await leadHours(ctx);
+  // A booking passes what it just wrote and read; other callers have it read here.
+  const facts = known ?? (await loadFacts(ctx, appointmentIds));
+  const leads = known ? longestFirst(known.leadHours) : await leadHours(ctx);
   await schedule(ctx, [...messageRows(ctx, facts, appointmentIds, 'invitation'), ...reminderRows(ctx, facts, appointmentIds, leads)]);
 }
 

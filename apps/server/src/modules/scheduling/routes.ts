@@ -16,10 +16,10 @@ import {
   SchedulingSettings,
   SchedulingSettingsPatch,
 } from '@calmdesk/shared';
-import { inPractice, practiceGate, requestMeta, requireFullAuth } from '../../platform/http.ts';
+import { inPractice, practiceAccess, practiceGate, requestMeta, requireFullAuth } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { changeAppointmentStatus } from './appointment-status.ts';
-import { bookAppointment } from './book-appointment.ts';
+import { bookAppointment, prepareBooking } from './book-appointment.ts';
 import { changeAppointment } from './change-appointment.ts';
 import { myAgenda } from './my-agenda.ts';
 import { getAppointment, listAppointments } from './read-appointments.ts';
@@ -56,8 +56,13 @@ export const schedulingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withErrors({ 201: Booking }),
       },
     },
-    async (req, reply) =>
-      reply.status(201).send(await inPractice(req, (ctx) => bookAppointment(ctx, req.body, req.headers['idempotency-key']))),
+    async (req, reply) => {
+      const key = req.headers['idempotency-key'];
+      // Without a key, a booking that cannot succeed (taken, outside hours, a bad field) is
+      // answered after one read, before a transaction is opened.
+      const prepared = key === undefined ? await prepareBooking(req.server.deps.db, practiceAccess(req), req.body) : undefined;
+      return reply.status(201).send(await inPractice(req, (ctx) => bookAppointment(ctx, req.body, key, prepared)));
+    },
   );
   app.get(
     '/appointments/:appointmentId',
