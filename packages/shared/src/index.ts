@@ -11,5 +11,6 @@ export * from './schemas/client-import.ts';
 export * from './schemas/records.ts';
 export * from './schemas/scheduling.ts';
 export * from './schemas/slots.ts';
+export * from './schemas/availability.ts';
 export * from './schemas/calendar.ts';
 export * from './schemas/waitlist.ts';

@@ -24,7 +24,7 @@ export function plainDate(value: string, path: string): Temporal.PlainDate {
 }
 
 /** A whole day starts at its first instant in the zone (midnight, or later on a clock change). */
-function dayStart(date: Temporal.PlainDate, zone: string): number {
+export function dayStart(date: Temporal.PlainDate, zone: string): number {
   return date.toZonedDateTime({ timeZone: zone }).epochMilliseconds;
 }
 
@@ -39,7 +39,7 @@ function local(ms: number, zone: string): string {
   return Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone).toPlainDateTime().toString({ smallestUnit: 'minute' });
 }
 
-function absenceQuery(ctx: PracticeCtx) {
+export function absenceQuery(ctx: PracticeCtx) {
   return scoped(ctx)
     .selectFrom('absences')
     .leftJoin('memberships', 'memberships.id', 'absences.membership_id')
@@ -56,7 +56,7 @@ function absenceQuery(ctx: PracticeCtx) {
 }
 type AbsenceRow = Awaited<ReturnType<ReturnType<typeof absenceQuery>['executeTakeFirstOrThrow']>>;
 
-function presentAbsence(r: AbsenceRow, zone: string): AbsenceView {
+export function presentAbsence(r: AbsenceRow, zone: string): AbsenceView {
   return {
     id: r.id,
     kind: r.kind,

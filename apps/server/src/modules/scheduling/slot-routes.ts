@@ -5,6 +5,8 @@ import {
   AbsenceList,
   AbsenceListQuery,
   AbsenceParams,
+  Availability,
+  AvailabilityQuery,
   FreeSlotList,
   FreeSlotQuery,
   Ok,
@@ -13,9 +15,10 @@ import {
 import { inPractice, practiceGate } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { createAbsence, deleteAbsence, listAbsences } from './absences.ts';
+import { readAvailability } from './availability.ts';
 import { findFreeSlots } from './free-slots.ts';
 
-/** Leave, closures and the free-slot search. */
+/** Leave, closures, availability for the agenda and the free-slot search. */
 export const slotRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('preValidation', practiceGate);
   const tags = ['scheduling'];
@@ -33,6 +36,20 @@ export const slotRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => inPractice(req, (ctx) => findFreeSlots(ctx, req.query)),
+  );
+  app.get(
+    '/availability',
+    {
+      schema: {
+        tags,
+        summary:
+          "Working hours (as instants per date, in the practice's zone), leave and closures of clinicians over at most 42 local days, for shading the agenda",
+        params: PracticeParams,
+        querystring: AvailabilityQuery,
+        response: withErrors({ 200: Availability }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => readAvailability(ctx, req.query)),
   );
   app.get(
     '/absences',
