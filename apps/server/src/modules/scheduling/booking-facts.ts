@@ -62,57 +62,19 @@ interface RawFacts {
  * Reads the practice's booking settings, the service, clinicians, clients, place, working
  * hours, absences and the times already taken around each occurrence — in one statement, so
  * that a booking that cannot succeed (most of a storm on a few hot slots) is answered after
- * one round trip and without a transaction. Every part is filtered on the practice. Works on
- * the pool or inside a transaction; the exclusion constraints still decide at insert time.
+ * one round trip and without a transaction. Every part is filtered on the practice. The
+ * statement is the SQL function `booking_facts` (migration 0008), whose plan PostgreSQL keeps.
+ * Works on the pool or inside a transaction; the exclusion constraints still decide at insert.
  */
 export async function readBookingFacts(db: Kysely<DB>, r: Request): Promise<BookingFacts> {
   const first = Math.min(...r.starts.map((d) => d.getTime()));
   const last = Math.max(...r.starts.map((d) => d.getTime())) + DAY_MS;
   const starts = r.starts.map((d) => d.toISOString());
   const p = r.practiceId;
-  const result = await sql<RawFacts>`
-WITH o AS (SELECT s, tstzrange(s, s + interval '1 day') AS around FROM unnest(${starts}::timestamptz[]) AS u(s))
-SELECT
-  (SELECT json_build_object('videoUrlTemplate', video_url_template, 'reminderLeadHours', reminder_lead_hours)
-     FROM practices WHERE id = ${p}) AS practice,
-  (SELECT row_to_json(s) FROM (
-     SELECT id, name, default_duration_minutes, allowed_modes, buffer_minutes, active
-       FROM services WHERE practice_id = ${p} AND id = ${r.serviceId}) s) AS service,
-  (SELECT coalesce(json_agg(json_build_object('id', m.id, 'name', u.name)), '[]')
-     FROM memberships m JOIN users u ON u.id = m.user_id
-    WHERE m.practice_id = ${p} AND m.id = ANY(${r.clinicianIds}::uuid[]) AND m.active
-      AND m.roles @> ARRAY['clinician']) AS clinicians,
-  (SELECT coalesce(json_agg(row_to_json(c)), '[]') FROM (
-     SELECT id, client_number, first_name, name_prefix, last_name, pseudonym, destroyed_at, merged_into,
-            email, phone, consents, communication
-       FROM clients WHERE practice_id = ${p} AND id = ANY(${r.clientIds}::uuid[])) c) AS clients,
-  (SELECT row_to_json(l) FROM (
-     SELECT id, name, active, address FROM locations WHERE practice_id = ${p} AND id = ${r.locationId}::uuid) l) AS location,
-  (SELECT row_to_json(x) FROM (
-     SELECT id, name, location_id, active FROM rooms WHERE practice_id = ${p} AND id = ${r.roomId}::uuid) x) AS room,
-  (SELECT coalesce(json_agg(row_to_json(h)), '[]') FROM (
-     SELECT membership_id, weekday, start_time, end_time, location_id, modes
-       FROM working_hours WHERE practice_id = ${p} AND membership_id = ANY(${r.clinicianIds}::uuid[])) h) AS hours,
-  (SELECT coalesce(json_agg(row_to_json(a)), '[]') FROM (
-     SELECT membership_id, kind, starts_at, ends_at FROM absences
-      WHERE practice_id = ${p} AND (membership_id = ANY(${r.clinicianIds}::uuid[]) OR membership_id IS NULL)
-        AND starts_at < ${new Date(last)} AND ends_at > ${new Date(first)}) a) AS absences,
-  (SELECT coalesce(json_agg(row_to_json(t)), '[]') FROM (
-     SELECT DISTINCT * FROM (
-       SELECT 'room' AS kind, a.room_id AS id, lower(a.during) AS starts_at, upper(a.during) AS ends_at
-         FROM o JOIN appointments a ON a.room_id = ${r.roomId}::uuid AND a.during && o.around AND a.occupies
-        WHERE a.practice_id = ${p}
-       UNION ALL
-       SELECT 'clinician', ac.membership_id, lower(ac.during), upper(ac.during)
-         FROM o CROSS JOIN unnest(${r.clinicianIds}::uuid[]) AS m(id)
-         JOIN appointment_clinicians ac ON ac.membership_id = m.id AND ac.during && o.around AND ac.occupies
-        WHERE ac.practice_id = ${p}
-       UNION ALL
-       SELECT 'client', ak.client_id, lower(ak.during), upper(ak.during)
-         FROM o CROSS JOIN unnest(${r.clientIds}::uuid[]) AS c(id)
-         JOIN appointment_clients ak ON ak.client_id = c.id AND ak.during && o.around AND ak.occupies
-        WHERE ak.practice_id = ${p}) all_taken) t) AS taken`.execute(db);
-  const row = result.rows[0];
+  const result = await sql<{ facts: RawFacts }>`
+SELECT booking_facts(${p}, ${r.serviceId}, ${r.clinicianIds}::uuid[], ${r.clientIds}::uuid[], ${r.locationId}::uuid, ${r.roomId}::uuid,
+  ${starts}::timestamptz[], ${new Date(first)}, ${new Date(last)}) AS facts`.execute(db);
+  const row = result.rows[0]?.facts;
   if (!row?.practice) throw new Error(`practice ${p} not found while booking`);
   return {
     practice: row.practice,
