@@ -1,3 +1,4 @@
+import { agendaAvailabilityEn } from './agenda-availability.en.ts';
 import { clientsEn } from './clients.en.ts';
 import { myAgendaEn } from './my-agenda.en.ts';
 import { schedulingEn } from './scheduling.en.ts';
@@ -6,6 +7,7 @@ import { waitlistEn } from './waitlist.en.ts';
 
 /** English texts. The key set here is the one every language must fill (see nl.ts). */
 export const en = {
+  ...agendaAvailabilityEn,
   ...clientsEn,
   ...myAgendaEn,
   ...schedulingEn,

@@ -1,4 +1,4 @@
-import { Badge, Button, Checkbox, Group, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Badge, Box, Button, Checkbox, Group, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -9,11 +9,24 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { useProfile, useRooms, useStaff } from '../settings/api.ts';
 import { AppointmentDrawer } from './AppointmentDrawer.tsx';
-import { type AppointmentData, isOpen, moveAppointment, rolesOf, schedulingKeys, useAppointments } from './api.ts';
+import { type AppointmentData, isOpen, moveAppointment, rolesOf, schedulingKeys, useAppointments, useAvailability } from './api.ts';
 import { BookDialog } from './BookDialog.tsx';
-import { addDays, dayStart, formatDate, formatDayLong, formatDayShort, isDate, localDateTime, mondayOf, today } from './calendar.ts';
+import {
+  addDays,
+  dayStart,
+  type DaySegment,
+  formatDate,
+  formatDayLong,
+  formatDayShort,
+  isDate,
+  localDateTime,
+  mondayOf,
+  outsideOf,
+  segmentOnDate,
+  today,
+} from './calendar.ts';
 import { ConflictAlert } from './ConflictAlert.tsx';
-import { type GridColumn, type MoveTarget, type PendingMove, TimeGrid } from './TimeGrid.tsx';
+import { ABSENCE_STYLE, type ColumnShading, type GridColumn, OFF_STYLE, type MoveTarget, type PendingMove, TimeGrid } from './TimeGrid.tsx';
 
 type View = 'day' | 'week' | 'team';
 const VIEWS: View[] = ['day', 'week', 'team'];
@@ -92,6 +105,40 @@ export function AgendaPage() {
       return { key: d, date: d, title: days === 1 ? formatDayLong(d, locale) : formatDayShort(d, locale) };
     });
   }, [date, effectiveView, clinicians, list.data, days, first, locale]);
+
+  // Working hours, leave and closures of the clinicians shown: the grid shades the rest.
+  const teamIds = effectiveView === 'team' ? columns.flatMap((c) => (c.clinicianId ? [c.clinicianId] : [])).sort() : [];
+  const availability = useAvailability(
+    p,
+    zone && date
+      ? {
+          from: first,
+          to: addDays(first, days - 1),
+          clinicianIds: effectiveView === 'team' ? (teamIds.length > 0 ? teamIds : undefined) : clinicianId ? [clinicianId] : undefined,
+        }
+      : null,
+  );
+  const shading = useMemo(() => {
+    const a = availability.data;
+    // Until this period's answer is there (the previous one is kept meanwhile), shade nothing.
+    if (!a || !zone || a.from !== first) return undefined;
+    const byId = new Map(a.clinicians.map((c) => [c.clinicianId, c]));
+    const out: Record<string, ColumnShading> = {};
+    for (const col of columns) {
+      const id = col.clinicianId ?? clinicianId;
+      const one = id ? byId.get(id) : undefined;
+      if (id && !one) continue;
+      // One clinician: their hours and leave; everyone: the time nobody works, and closures.
+      const who = one ? [one] : a.clinicians;
+      const working = who.flatMap((c) => c.working.map((w) => segmentOnDate(w, col.date, zone))).filter((x) => x !== null);
+      const absences = [...(one ? one.absences : []), ...a.closures].flatMap((ab) => {
+        const seg: DaySegment | null = segmentOnDate({ start: ab.startsAt, end: ab.endsAt }, col.date, zone);
+        return seg ? [{ ...seg, kind: ab.kind, description: ab.description }] : [];
+      });
+      out[col.key] = { off: outsideOf(working), absences };
+    }
+    return out;
+  }, [availability.data, zone, first, columns, clinicianId]);
 
   const [pending, setPending] = useState<PendingMove | null>(null);
   const [moveError, setMoveError] = useState<{ error: unknown; a: AppointmentData; target: MoveTarget } | null>(null);
@@ -230,6 +277,22 @@ export function AgendaPage() {
               {scheduler ? ` ${t('agenda.dragHint')}` : ''}
             </Text>
           ) : null}
+          {shading ? (
+            <Group gap="md" data-testid="agenda-legend">
+              <Group gap={6}>
+                <Box w={22} h={14} aria-hidden="true" style={{ ...OFF_STYLE, border: '1px solid var(--mantine-color-gray-4)' }} />
+                <Text size="xs">{t('agenda.offHoursLegend')}</Text>
+              </Group>
+              <Group gap={6}>
+                <Box w={22} h={14} aria-hidden="true" style={{ ...ABSENCE_STYLE.leave, border: '1px solid var(--mantine-color-gray-4)' }} />
+                <Text size="xs">{t('agenda.absenceLegend')}</Text>
+              </Group>
+            </Group>
+          ) : availability.isError ? (
+            <Text size="xs" c="red.9" role="status">
+              {t('agenda.availabilityFailed')}
+            </Text>
+          ) : null}
         </Stack>
       </Paper>
 
@@ -268,6 +331,7 @@ export function AgendaPage() {
                       onOpen={(a) => set({ appointment: a.id })}
                       onMove={(a, target) => void move(a, target)}
                       pending={pending}
+                      shading={shading}
                     />
                   ) : null}
                 </Stack>

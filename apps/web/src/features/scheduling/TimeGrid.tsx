@@ -1,8 +1,9 @@
 import { Box, Text, VisuallyHidden } from '@mantine/core';
 import { useEffect, useRef, useState, type CSSProperties, type DragEvent } from 'react';
+import type { AbsenceKind } from '@calmdesk/shared';
 import { useI18n } from '../../app/i18n/index.tsx';
 import type { AppointmentData } from './api.ts';
-import { clock, layoutLanes, localTime, snap, today } from './calendar.ts';
+import { clock, type DaySegment, layoutLanes, localTime, snap, today } from './calendar.ts';
 import { ModeIcon } from './ModeIcon.tsx';
 
 export interface GridColumn {
@@ -27,6 +28,13 @@ export interface PendingMove extends MoveTarget {
   id: string;
 }
 
+/** What is drawn behind a column's appointments: time outside working hours, and leave or closures. */
+export interface ColumnShading {
+  /** Local minutes of the column's day outside the working hours. */
+  off: DaySegment[];
+  absences: (DaySegment & { kind: AbsenceKind; description: string | null })[];
+}
+
 interface Props {
   label: string;
   columns: GridColumn[];
@@ -38,6 +46,8 @@ interface Props {
   onOpen: (a: AppointmentData) => void;
   onMove: (a: AppointmentData, target: MoveTarget) => void;
   pending: PendingMove | null;
+  /** Shading per column key; a column without an entry is not shaded. */
+  shading?: Record<string, ColumnShading> | undefined;
 }
 
 const HOUR_PX = 64;
@@ -76,7 +86,7 @@ interface Drag {
  * zone. Blocks of open appointments can be dragged to another time (15-minute steps) or, side
  * by side, to another clinician.
  */
-export function TimeGrid({ label, columns, appointments, timeZone, showClinicians, canDrag, onOpen, onMove, pending }: Props) {
+export function TimeGrid({ label, columns, appointments, timeZone, showClinicians, canDrag, onOpen, onMove, pending, shading }: Props) {
   const { t } = useI18n();
   const drag = useRef<Drag | null>(null);
   const [over, setOver] = useState<{ col: string; minutes: number; duration: number } | null>(null);
@@ -184,6 +194,7 @@ export function TimeGrid({ label, columns, appointments, timeZone, showClinician
 
         {columns.map((c) => {
           const items = layoutLanes(inColumn(c));
+          const shade = shading?.[c.key];
           const showNow = c.date === nowLocal.date && nowLocal.minutes >= first && nowLocal.minutes < last;
           return (
             <div
@@ -201,6 +212,7 @@ export function TimeGrid({ label, columns, appointments, timeZone, showClinician
                 background: `repeating-linear-gradient(to bottom, var(--mantine-color-gray-3) 0, var(--mantine-color-gray-3) 1px, transparent 1px, transparent ${HOUR_PX / 2}px), white`,
               }}
             >
+              {shade ? <Shading shading={shade} first={first} last={last} /> : null}
               {showNow ? (
                 <div
                   aria-hidden="true"
@@ -265,6 +277,97 @@ export function TimeGrid({ label, columns, appointments, timeZone, showClinician
         })}
       </div>
     </div>
+  );
+}
+
+/** Grey hatch outside working hours; leave and closures as tinted, labelled blocks. */
+export const OFF_STYLE: CSSProperties = {
+  background:
+    'repeating-linear-gradient(135deg, rgba(73, 80, 87, 0.06) 0, rgba(73, 80, 87, 0.06) 7px, rgba(73, 80, 87, 0.2) 7px, rgba(73, 80, 87, 0.2) 9px)',
+};
+export const ABSENCE_STYLE: Record<AbsenceKind, CSSProperties> = {
+  leave: {
+    background:
+      'repeating-linear-gradient(135deg, rgba(250, 176, 5, 0.1) 0, rgba(250, 176, 5, 0.1) 7px, rgba(250, 176, 5, 0.3) 7px, rgba(250, 176, 5, 0.3) 9px)',
+    borderLeft: '3px solid var(--mantine-color-yellow-7)',
+  },
+  sick: {
+    background:
+      'repeating-linear-gradient(135deg, rgba(250, 176, 5, 0.1) 0, rgba(250, 176, 5, 0.1) 7px, rgba(250, 176, 5, 0.3) 7px, rgba(250, 176, 5, 0.3) 9px)',
+    borderLeft: '3px solid var(--mantine-color-yellow-7)',
+  },
+  training: {
+    background:
+      'repeating-linear-gradient(135deg, rgba(121, 80, 242, 0.07) 0, rgba(121, 80, 242, 0.07) 7px, rgba(121, 80, 242, 0.22) 7px, rgba(121, 80, 242, 0.22) 9px)',
+    borderLeft: '3px solid var(--mantine-color-violet-6)',
+  },
+  closure: {
+    background:
+      'repeating-linear-gradient(135deg, rgba(73, 80, 87, 0.14) 0, rgba(73, 80, 87, 0.14) 7px, rgba(73, 80, 87, 0.3) 7px, rgba(73, 80, 87, 0.3) 9px)',
+    borderLeft: '3px solid var(--mantine-color-gray-7)',
+  },
+};
+
+function Shading({ shading, first, last }: { shading: ColumnShading; first: number; last: number }) {
+  const { t } = useI18n();
+  const place = (seg: DaySegment): CSSProperties | null => {
+    const start = Math.max(first, seg.start);
+    const end = Math.min(last, seg.end);
+    if (end <= start) return null;
+    // Behind the appointments (z-index 1) and transparent to the pointer, so blocks stay clickable and drops land.
+    return {
+      position: 'absolute',
+      left: 0,
+      right: 0,
+      top: (start - first) * PX_PER_MIN,
+      height: (end - start) * PX_PER_MIN,
+      zIndex: 0,
+      pointerEvents: 'none',
+    };
+  };
+  return (
+    <>
+      {shading.off.map((seg) => {
+        const at = place(seg);
+        return at ? <div key={`off-${seg.start}`} aria-hidden="true" data-testid="off-hours" style={{ ...at, ...OFF_STYLE }} /> : null;
+      })}
+      {shading.absences.map((seg) => {
+        const at = place(seg);
+        if (!at) return null;
+        const label = t(`agenda.absence.${seg.kind}`);
+        const whole = seg.start === 0 && seg.end === 24 * 60;
+        return (
+          <div
+            key={`${seg.kind}-${seg.start}-${seg.end}`}
+            data-testid="absence-block"
+            data-kind={seg.kind}
+            style={{ ...at, ...ABSENCE_STYLE[seg.kind], overflow: 'hidden' }}
+          >
+            <span
+              style={{
+                display: 'inline-block',
+                margin: '2px 4px',
+                padding: '0 4px',
+                borderRadius: 3,
+                background: 'rgba(255, 255, 255, 0.9)',
+                color: 'var(--mantine-color-gray-9)',
+                fontSize: 11,
+                fontWeight: 700,
+                lineHeight: '16px',
+                maxWidth: 'calc(100% - 8px)',
+                whiteSpace: 'nowrap',
+                overflow: 'hidden',
+                textOverflow: 'ellipsis',
+              }}
+            >
+              {label}
+              {seg.description ? ` · ${seg.description}` : ''}
+              {whole ? null : <VisuallyHidden>{`, ${clock(seg.start)}–${clock(seg.end)}`}</VisuallyHidden>}
+            </span>
+          </div>
+        );
+      })}
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import {
   AppointmentChange,
   AppointmentDetail,
   AppointmentList,
+  Availability,
   Booking,
   ClientSearchResult,
   FreeSlotList,
@@ -23,6 +24,7 @@ export type PatchBody = z.input<typeof AppointmentPatch>;
 export type StatusBody = z.input<typeof AppointmentStatusBody>;
 
 export type FreeSlotData = z.output<typeof FreeSlotList>['items'][number];
+export type AvailabilityData = z.output<typeof Availability>;
 
 /** Query keys of the calendar; all start with the practice so switching never mixes them. */
 export const schedulingKeys = {
@@ -30,6 +32,7 @@ export const schedulingKeys = {
   list: (p: string, filter: ListFilter) => ['practice', p, 'appointments', 'list', filter] as const,
   one: (p: string, id: string) => ['practice', p, 'appointments', 'one', id] as const,
   slots: (p: string, q: SlotQuery) => ['practice', p, 'free-slots', q] as const,
+  availability: (p: string, q: AvailabilityQuery) => ['practice', p, 'availability', q] as const,
   clientSearch: (p: string, q: string) => ['practice', p, 'clients', 'search', 'booking', q] as const,
   settings: (p: string) => ['practice', p, 'scheduling-settings'] as const,
 };
@@ -51,6 +54,14 @@ export interface SlotQuery {
   locationId?: string | undefined;
 }
 
+export interface AvailabilityQuery {
+  /** First and last local date, inclusive. */
+  from: string;
+  to: string;
+  /** Sorted membership ids; every active clinician when left out. */
+  clinicianIds?: string[] | undefined;
+}
+
 const base = (p: string) => `/practices/${p}/appointments`;
 
 export const useAppointments = (p: string, f: ListFilter | null) =>
@@ -70,6 +81,20 @@ export const useAppointment = (p: string, id: string | null) =>
     queryKey: schedulingKeys.one(p, id ?? ''),
     queryFn: () => api.get(`${base(p)}/${id ?? ''}`, AppointmentDetail),
     enabled: id !== null,
+  });
+
+/** Working hours, leave and closures of the clinicians shown, for shading the agenda grid. */
+export const useAvailability = (p: string, q: AvailabilityQuery | null) =>
+  useQuery({
+    queryKey: schedulingKeys.availability(p, q ?? { from: '', to: '' }),
+    queryFn: () =>
+      api.get(
+        `/practices/${p}/availability${query({ from: q?.from, to: q?.to, clinicianIds: q?.clinicianIds?.length ? q.clinicianIds.join(',') : undefined })}`,
+        Availability,
+      ),
+    enabled: q !== null,
+    placeholderData: (prev) => prev,
+    staleTime: 60_000,
   });
 
 /** Enough for a few days of one clinician's 15-minute grid; the list scrolls. */

@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, clock, dayStart, layoutLanes, localTime, mondayOf, parseClock, snap, weekday } from './calendar.ts';
+import {
+  addDays,
+  clock,
+  dayStart,
+  layoutLanes,
+  localTime,
+  mondayOf,
+  outsideOf,
+  parseClock,
+  segmentOnDate,
+  snap,
+  weekday,
+} from './calendar.ts';
 
 test('an instant is placed on the practice clock, across both 2026 clock changes', () => {
   // 29 March 2026: 02:00 CET becomes 03:00 CEST.
@@ -43,4 +55,34 @@ test('overlapping blocks share the column side by side; the rest keep the full w
   ]);
   const by = Object.fromEntries(placed.map((p) => [p.id, [p.lane, p.lanes]]));
   assert.deepEqual(by, { a: [0, 2], b: [1, 2], c: [0, 2], d: [0, 1] });
+});
+
+test('availability is cut per local day, across the clock changes, and the rest of the day is outside the hours', () => {
+  const zone = 'Europe/Amsterdam';
+  // 09:00–17:00 on the Monday after the spring change (UTC+2).
+  const monday = { start: '2026-03-30T07:00:00Z', end: '2026-03-30T15:00:00Z' };
+  assert.deepEqual(segmentOnDate(monday, '2026-03-30', zone), { start: 540, end: 1020 });
+  assert.equal(segmentOnDate(monday, '2026-03-31', zone), null);
+  // Leave from Friday 13:00 to the end of Sunday 29 March: Saturday is whole, Sunday ends at midnight.
+  const leave = { start: '2026-03-27T12:00:00Z', end: '2026-03-29T22:00:00Z' };
+  assert.deepEqual(segmentOnDate(leave, '2026-03-27', zone), { start: 780, end: 1440 });
+  assert.deepEqual(segmentOnDate(leave, '2026-03-28', zone), { start: 0, end: 1440 });
+  assert.deepEqual(segmentOnDate(leave, '2026-03-29', zone), { start: 0, end: 1440 });
+  // 01:00 CET – 05:00 CEST on the night of the change is 01:00–05:00 on the wall clock.
+  assert.deepEqual(segmentOnDate({ start: '2026-03-29T00:00:00Z', end: '2026-03-29T03:00:00Z' }, '2026-03-29', zone), {
+    start: 60,
+    end: 300,
+  });
+  assert.deepEqual(
+    outsideOf([
+      { start: 780, end: 1020 },
+      { start: 540, end: 720 },
+      { start: 700, end: 800 },
+    ]),
+    [
+      { start: 0, end: 540 },
+      { start: 1020, end: 1440 },
+    ],
+  );
+  assert.deepEqual(outsideOf([]), [{ start: 0, end: 1440 }]);
 });

@@ -154,3 +154,47 @@ export function layoutLanes<T extends { start: number; end: number }>(items: T[]
   close();
   return out;
 }
+
+/** A stretch of one local day, in minutes since its midnight (end exclusive; 1440 = the next midnight). */
+export interface DaySegment {
+  start: number;
+  end: number;
+}
+
+/**
+ * The part of an instant interval that falls on local `date` in `timeZone`, in that day's
+ * minutes (as the grid places appointments), or null when it does not touch the date.
+ */
+export function segmentOnDate(interval: { start: string; end: string }, date: string, timeZone: string): DaySegment | null {
+  const lo = Date.parse(dayStart(date, timeZone));
+  const hi = Date.parse(dayStart(addDays(date, 1), timeZone));
+  const s = Math.max(lo, Date.parse(interval.start));
+  const e = Math.min(hi, Date.parse(interval.end));
+  if (e <= s) return null;
+  const start = localTime(new Date(s), timeZone).minutes;
+  const end = e >= hi ? 24 * 60 : localTime(new Date(e), timeZone).minutes;
+  return end > start ? { start, end } : null;
+}
+
+/** Sorts and joins overlapping or touching segments. */
+export function mergeSegments(list: DaySegment[]): DaySegment[] {
+  const out: DaySegment[] = [];
+  for (const x of [...list].sort((a, b) => a.start - b.start)) {
+    const last = out[out.length - 1];
+    if (last && x.start <= last.end) last.end = Math.max(last.end, x.end);
+    else out.push({ ...x });
+  }
+  return out;
+}
+
+/** The parts of a local day that none of the (working) segments cover. */
+export function outsideOf(working: DaySegment[]): DaySegment[] {
+  const out: DaySegment[] = [];
+  let cursor = 0;
+  for (const w of mergeSegments(working)) {
+    if (w.start > cursor) out.push({ start: cursor, end: w.start });
+    cursor = Math.max(cursor, w.end);
+  }
+  if (cursor < 24 * 60) out.push({ start: cursor, end: 24 * 60 });
+  return out;
+}
