@@ -36,6 +36,8 @@ import {
 } from './api.ts';
 import { addDays, clock, formatDate, formatDayLong, parseClock } from './calendar.ts';
 import { ConflictAlert } from './ConflictAlert.tsx';
+import { CandidatesPanel } from '../waitlist/CandidatesPanel.tsx';
+import type { FreeSlotOffer } from '../waitlist/api.ts';
 
 const ANY = 'any';
 
@@ -130,6 +132,9 @@ function BookForm({ practiceId: p, timeZone, initialDate, initialClinicianId, on
   const [error, setError] = useState<unknown>(null);
   const [last, setLast] = useState<Placement | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  /** A free slot whose waitlist candidates are shown. */
+  const [offering, setOffering] = useState<FreeSlotOffer | null>(null);
+  const candidatesRef = useRef<HTMLDivElement>(null);
   const key = useRef<{ body: string; key: string } | null>(null);
 
   const activeServices = (services.data?.items ?? []).filter((s) => s.active);
@@ -245,6 +250,7 @@ function BookForm({ practiceId: p, timeZone, initialDate, initialClinicianId, on
     const tt = isoOf(to);
     if (!serviceId || !mode || !f || !tt || missing.location) return;
     setError(null);
+    setOffering(null);
     setSlotQuery({
       serviceId,
       mode,
@@ -263,6 +269,22 @@ function BookForm({ practiceId: p, timeZone, initialDate, initialClinicianId, on
       locationId: s.locationId ?? locationId ?? undefined,
       roomId: s.roomId ?? roomId ?? undefined,
     });
+
+  // Only a booking holds a room, so the server offers in-person time only from a cancelled appointment.
+  const canOffer = slotQuery !== null && slotQuery.mode !== 'in_person';
+  const offerSlot = (s: FreeSlotData) => {
+    if (!slotQuery) return;
+    setOffering({
+      start: s.localStart.slice(0, 16),
+      durationMinutes: Math.round((Date.parse(s.end) - Date.parse(s.start)) / 60_000),
+      clinicianId: s.clinicianId,
+      mode: slotQuery.mode,
+      serviceId: slotQuery.serviceId,
+    });
+  };
+  useEffect(() => {
+    if (offering) candidatesRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [offering]);
 
   const manualDay = isoOf(day);
   const manualMinutes = parseClock(time);
@@ -455,13 +477,37 @@ function BookForm({ practiceId: p, timeZone, initialDate, initialClinicianId, on
           </Group>
           {slotQuery ? (
             <QueryState query={slots} isEmpty={(d) => d.items.length === 0} empty={t('book.noSlots')}>
-              {(d) => <SlotList slots={d.items} showClinician={clinician === ANY} busy={busy} onPick={bookSlot} />}
+              {(d) => (
+                <SlotList
+                  slots={d.items}
+                  showClinician={clinician === ANY}
+                  busy={busy}
+                  onPick={bookSlot}
+                  onOffer={canOffer ? offerSlot : undefined}
+                />
+              )}
             </QueryState>
           ) : (
             <Text size="sm" c="dimmed">
               {t('book.slotsHint')}
             </Text>
           )}
+          {slotQuery && !canOffer ? (
+            <Text size="xs" c="dimmed" data-testid="offer-in-person-note">
+              {t('book.offerInPersonNote')}
+            </Text>
+          ) : null}
+          {offering ? (
+            <div ref={candidatesRef}>
+              <CandidatesPanel
+                key={JSON.stringify(offering)}
+                practiceId={p}
+                source={{ slot: offering }}
+                canWrite
+                onClose={() => setOffering(null)}
+              />
+            </div>
+          ) : null}
         </Stack>
       </Paper>
 
@@ -524,13 +570,16 @@ function SlotList({
   showClinician,
   busy,
   onPick,
+  onOffer,
 }: {
   slots: FreeSlotData[];
   showClinician: boolean;
   busy: string | null;
   onPick: (s: FreeSlotData) => void;
+  /** Shows the waitlist candidates for a slot; absent when slots cannot be offered (in person). */
+  onOffer?: ((s: FreeSlotData) => void) | undefined;
 }) {
-  const { locale } = useI18n();
+  const { t, locale } = useI18n();
   const days = new Map<string, FreeSlotData[]>();
   for (const s of slots) {
     const d = s.localStart.slice(0, 10);
@@ -547,7 +596,7 @@ function SlotList({
             {list.map((s) => {
               const time = s.localStart.slice(11, 16);
               const who = [showClinician ? s.clinicianName : '', s.roomName ?? ''].filter(Boolean).join(' · ');
-              return (
+              const pick = (
                 <Button
                   key={`${s.start}-${s.clinicianId}-${s.roomId ?? ''}`}
                   size="xs"
@@ -561,6 +610,26 @@ function SlotList({
                   {time}
                   {who ? ` · ${who}` : ''}
                 </Button>
+              );
+              if (!onOffer) return pick;
+              return (
+                <Button.Group key={`${s.start}-${s.clinicianId}-${s.roomId ?? ''}`}>
+                  {pick}
+                  <Button
+                    size="xs"
+                    variant="light"
+                    color="teal"
+                    disabled={busy !== null}
+                    onClick={() => onOffer(s)}
+                    title={t('book.offerToWaitlist')}
+                    aria-label={t('book.offerSlotLabel', {
+                      when: `${formatDayLong(d, locale)} ${time}${who ? ` · ${who}` : ''}`,
+                    })}
+                    data-testid="offer-slot"
+                  >
+                    {t('book.toWaitlist')}
+                  </Button>
+                </Button.Group>
               );
             })}
           </Group>

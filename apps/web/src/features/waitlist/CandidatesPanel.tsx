@@ -4,38 +4,48 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useI18n } from '../../app/i18n/index.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
-import { type CandidatesData, offerAppointment, useCandidates, waitlistKeys } from './api.ts';
+import { type CandidatesData, type CandidateSource, offerAppointment, offerFreeSlot, useCandidates, waitlistKeys } from './api.ts';
 
 type Candidate = CandidatesData['items'][number];
 const MATCH_KEYS = ['clinician', 'mode', 'weekday', 'dayPart', 'service'] as const;
 
-/** The waiting entries that fit a freed appointment's time, in order, with an Offer button each. */
+/**
+ * The waiting entries that fit a slot, in order, with an Offer button each. The slot is the
+ * time of a cancelled appointment (`{ appointmentId }`) or a free slot (`{ slot }`: local start,
+ * duration, clinician, mode; not in person, as only a booking holds a room).
+ */
 export function CandidatesPanel({
   practiceId: p,
-  appointmentId,
+  source,
   canWrite,
   onClose,
 }: {
   practiceId: string;
-  appointmentId: string;
+  source: CandidateSource;
   canWrite: boolean;
   onClose: () => void;
 }) {
   const { t, dateTime } = useI18n();
   const qc = useQueryClient();
-  const candidates = useCandidates(p, appointmentId);
+  const candidates = useCandidates(p, source);
+  const slot = 'slot' in source ? source.slot : null;
   const offer = useMutation({
-    mutationFn: (c: Candidate) => offerAppointment(p, c.entry.id, appointmentId),
+    mutationFn: (c: Candidate) =>
+      slot ? offerFreeSlot(p, c.entry.id, slot) : offerAppointment(p, c.entry.id, 'appointmentId' in source ? source.appointmentId : ''),
     onSuccess: async (r) => {
-      notifications.show({ color: 'teal', message: t('candidates.offered', { name: r.entry.client.displayName }) });
+      notifications.show({
+        color: 'teal',
+        message: t('candidates.offered', { name: r.entry.client.displayName }),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
       await qc.invalidateQueries({ queryKey: waitlistKeys.all(p) });
     },
   });
   return (
-    <Paper withBorder p="md" aria-labelledby="candidates-title">
+    <Paper withBorder p="md" aria-labelledby="candidates-title" data-testid="candidates-panel">
       <Group justify="space-between" mb="xs">
         <Title order={3} id="candidates-title">
-          {t('candidates.title')}
+          {t(slot ? 'candidates.slotTitle' : 'candidates.title')}
         </Title>
         <CloseButton aria-label={t('candidates.close')} onClick={onClose} />
       </Group>
@@ -49,6 +59,11 @@ export function CandidatesPanel({
                 minutes: data.slot.durationMinutes,
               })}
             </Text>
+            {slot ? (
+              <Text size="sm" c="dimmed">
+                {t('candidates.slotNote')}
+              </Text>
+            ) : null}
             {!data.slot.freed ? (
               <Alert color="yellow" variant="light">
                 {t('candidates.notFreed')}
@@ -84,12 +99,17 @@ export function CandidatesPanel({
                           ))}
                         </Group>
                       </Stack>
-                      {canWrite && data.slot.freed ? (
+                      {canWrite && data.slot.freed && slot && !c.entry.serviceId ? (
+                        <Text size="xs" c="dimmed" maw={220} ta="right">
+                          {t('candidates.noService')}
+                        </Text>
+                      ) : canWrite && data.slot.freed ? (
                         <Button
                           size="xs"
                           loading={offer.isPending && offer.variables.entry.id === c.entry.id}
                           disabled={offer.isSuccess && offer.data.entry.id === c.entry.id}
                           onClick={() => offer.mutate(c)}
+                          aria-label={`${t('candidates.offer')}: ${c.entry.client.displayName}`}
                         >
                           {t('candidates.offer')}
                         </Button>

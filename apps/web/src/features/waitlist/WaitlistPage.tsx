@@ -73,7 +73,7 @@ export function WaitlistPage() {
       {appointmentId ? (
         <CandidatesPanel
           practiceId={p}
-          appointmentId={appointmentId}
+          source={{ appointmentId }}
           canWrite={writer}
           onClose={() =>
             setParams(
