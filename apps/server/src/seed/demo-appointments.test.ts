@@ -38,6 +38,12 @@ describe('demo agenda', () => {
         .where('status', '=', 'scheduled')
         .execute();
       assert.ok(reminders.length > 0, 'upcoming sessions of consenting clients have reminders planned');
+      const absences = await t.deps.db.selectFrom('absences').select(['kind', 'starts_at']).where('practice_id', '=', p.id).execute();
+      assert.deepEqual(absences.map((a) => a.kind).sort(), ['closure', 'leave'], 'a day of leave and a closure on the agenda');
+      assert.ok(
+        absences.every((a) => a.starts_at.getTime() > Date.now()),
+        'both ahead, where the agenda opens',
+      );
     }
     assert.equal(await desyncCount(t), 0);
   });

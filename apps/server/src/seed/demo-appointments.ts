@@ -3,7 +3,9 @@ import { Temporal } from 'temporal-polyfill';
 import type { Tx } from '../db/database.ts';
 import type { AppDeps, PracticeCtx } from '../platform/context.ts';
 import { changeAppointmentStatus } from '../modules/scheduling/appointment-status.ts';
+import { createAbsence } from '../modules/scheduling/absences.ts';
 import { bookAppointment } from '../modules/scheduling/book-appointment.ts';
+import { addToWaitlist, offerSlot } from '../modules/scheduling/waitlist.ts';
 
 const ZONE = 'Europe/Amsterdam';
 const MORNING = ['09:00', '10:00', '11:00'];
@@ -12,7 +14,8 @@ const MORNING = ['09:00', '10:00', '11:00'];
  * A few weeks of agenda for the demo, booked through the same use cases as the API (so the
  * exclusion constraints, access log and reminders see them): two weeks back (mostly attended,
  * a no-show, a late cancellation) and three ahead, in the practice's rooms in the morning and
- * by video or phone in the afternoon, plus a weekly series per clinician.
+ * by video or phone in the afternoon, plus a weekly series per clinician. The agenda shows a
+ * clinician's day of leave next Friday and a practice closure (team day) the Friday after.
  */
 export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: string, backOfficeUserId: string): Promise<number> {
   const backOffice = await tx
@@ -65,11 +68,21 @@ export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: st
   const now = Date.now();
   let booked = 0;
   const past: { id: string; n: number }[] = [];
+  const ahead: { id: string; clientId: string; clinicianId: string; mode: string; startsAt: number }[] = [];
   const book = async (input: Parameters<typeof bookAppointment>[1]) => {
     const result = await bookAppointment(ctx, input);
     for (const a of result.appointments) {
       booked++;
       if (Date.parse(a.endsAt) < now) past.push({ id: a.id, n: booked });
+      else if (!a.seriesId && Date.parse(a.startsAt) > now + 2 * 86_400_000) {
+        ahead.push({
+          id: a.id,
+          clientId: a.clients[0]?.id ?? '',
+          clinicianId: a.clinicians[0]?.membershipId ?? '',
+          mode: a.mode,
+          startsAt: Date.parse(a.startsAt),
+        });
+      }
     }
   };
 
@@ -135,5 +148,62 @@ export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: st
       await changeAppointmentStatus(ctx, p.id, { status: 'attended' });
     }
   }
+  // Fridays carry no demo sessions, so leave and a closure there move nothing.
+  const friday = (weeks: number) => monday.add({ weeks, days: 4 }).toString();
+  await createAbsence(ctx, { kind: 'leave', membershipId: clinicians[0]?.id, start: friday(1), end: friday(1), description: 'Vrije dag' });
+  await createAbsence(ctx, { kind: 'closure', start: friday(2), end: friday(2), description: 'Teamdag: praktijk gesloten' });
+  await seedDemoWaitlist(ctx, {
+    clients: clients.slice(-4).map((c) => c.id),
+    clinicians: clinicians.map((c) => c.id),
+    treatment,
+    freed: ahead.find((a) => a.mode === 'video'),
+  });
   return booked;
+}
+
+/**
+ * Four clients waiting (urgent by video, a named clinician in person on Mondays and
+ * Wednesdays, phone in the afternoon, anything), and a video session next week cancelled
+ * by its client whose time is offered to the urgent one.
+ */
+async function seedDemoWaitlist(
+  ctx: PracticeCtx,
+  w: { clients: string[]; clinicians: string[]; treatment: string; freed: { id: string; clientId: string } | undefined },
+): Promise<void> {
+  const [urgent, named, phone, any] = w.clients;
+  if (!urgent || !named || !phone || !any) return;
+  const first = await addToWaitlist(ctx, {
+    clientId: urgent,
+    serviceId: w.treatment,
+    modes: ['video'],
+    weekdays: [],
+    dayParts: [],
+    urgency: 'urgent',
+    remark: 'Kan op korte termijn, liefst per video',
+  });
+  const entries = [
+    {
+      clientId: named,
+      clinicianId: w.clinicians[0],
+      modes: ['in_person' as const],
+      weekdays: [1, 3],
+      dayParts: ['morning' as const],
+      urgency: 'soon' as const,
+      remark: 'Alleen maandag of woensdag voor 12:00',
+    },
+    {
+      clientId: phone,
+      modes: ['phone' as const],
+      weekdays: [],
+      dayParts: ['afternoon' as const],
+      urgency: 'routine' as const,
+      remark: 'Werkt ochtenden',
+    },
+    { clientId: any, modes: [], weekdays: [], dayParts: [], urgency: 'routine' as const },
+  ];
+  for (const e of entries) await addToWaitlist(ctx, { serviceId: w.treatment, ...e });
+  if (w.freed && w.freed.clientId !== urgent) {
+    await changeAppointmentStatus(ctx, w.freed.id, { status: 'cancelled', cancelledBy: 'client', reason: 'Kan niet, verhuizing' });
+    await offerSlot(ctx, first.id, { appointmentId: w.freed.id });
+  }
 }

@@ -222,7 +222,7 @@ export async function seedDemo(deps: AppDeps, opts: { onlyIfEmpty: boolean }): P
     }
   });
   return [
-    'Demo data loaded (fictitious; each practice has 25 clients brought in by the CSV import and five weeks of agenda). Sign in at the address above with any of:',
+    'Demo data loaded (fictitious; each practice has 25 clients brought in by the CSV import, five weeks of agenda with leave and a closure, and a waitlist). Sign in at the address above with any of:',
     `  ${DEMO_BACK_OFFICE} (back office, both practices)`,
     ...PRACTICES.flatMap((p) => p.people.map((x) => `  ${x.email} (${x.roles.join(', ')} — ${p.name})`)),
     `  password for all: ${DEMO_PASSWORD}; you set up the authenticator app at first sign-in.`,
