@@ -146,7 +146,8 @@ describe('agenda availability and offering a free slot', () => {
       await check('01-week');
       await early.click();
       await page.waitForURL(new RegExp(`appointment=${s.earlyId}`));
-      await page.keyboard.press('Escape');
+      // Closed by its button once open (an Escape sent while the drawer mounts can be lost).
+      await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
       await page.waitForURL((u) => !u.searchParams.has('appointment'));
 
       // Side by side, the leave shows in Joris's column.
