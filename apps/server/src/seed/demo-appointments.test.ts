@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../test/harness.ts';
 import { desyncCount, overlapCount } from '../modules/scheduling/scheduling.fixture.ts';
 import { seedDemo } from './demo.ts';
@@ -44,6 +45,13 @@ describe('demo agenda', () => {
         absences.every((a) => a.starts_at.getTime() > Date.now()),
         'both ahead, where the agenda opens',
       );
+      const clashes = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM absences ab
+          JOIN appointment_clinicians ac ON ac.practice_id = ab.practice_id AND ac.occupies
+           AND (ab.membership_id IS NULL OR ab.membership_id = ac.membership_id)
+           AND ac.during && tstzrange(ab.starts_at, ab.ends_at)
+         WHERE ab.practice_id = ${p.id}`.execute(t.deps.db);
+      assert.equal(clashes.rows[0]?.n, 0, 'no session during the leave or the closure');
     }
     assert.equal(await desyncCount(t), 0);
   });

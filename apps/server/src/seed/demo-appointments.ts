@@ -9,13 +9,19 @@ import { addToWaitlist, offerSlot } from '../modules/scheduling/waitlist.ts';
 
 const ZONE = 'Europe/Amsterdam';
 const MORNING = ['09:00', '10:00', '11:00'];
+/** The first clinician's day of leave (Thursday next week) and the practice's team day (Wednesday in two weeks). */
+const LEAVE = { week: 1, day: 3 };
+const CLOSURE = { week: 2, day: 2 };
+const isAway = (week: number, day: number, clinician: number) =>
+  (week === LEAVE.week && day === LEAVE.day && clinician === 0) || (week === CLOSURE.week && day === CLOSURE.day);
 
 /**
  * A few weeks of agenda for the demo, booked through the same use cases as the API (so the
  * exclusion constraints, access log and reminders see them): two weeks back (mostly attended,
  * a no-show, a late cancellation) and three ahead, in the practice's rooms in the morning and
- * by video or phone in the afternoon, plus a weekly series per clinician. The agenda shows a
- * clinician's day of leave next Friday and a practice closure (team day) the Friday after.
+ * by video or phone in the afternoon, plus a weekly series per clinician (Tuesdays). The
+ * agenda shows a clinician's day of leave next week and a practice closure (team day) the
+ * week after, both on days left free of sessions.
  */
 export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: string, backOfficeUserId: string): Promise<number> {
   const backOffice = await tx
@@ -109,6 +115,7 @@ export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: st
     for (let day = 0; day < 4; day++) {
       const date = monday.add({ weeks: week }).add({ days: day }).toString();
       for (const [ci, c] of clinicians.entries()) {
+        if (isAway(week, day, ci)) continue;
         for (const [si, time] of MORNING.entries()) {
           if ((day === 1 && si === 0) || (week * 7 + day * 3 + si + ci) % 4 === 0) continue; // series slot; some free time
           const client = singles[((week + 2) * 13 + day * 7 + si * 3 + ci * step) % singles.length];
@@ -148,10 +155,16 @@ export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: st
       await changeAppointmentStatus(ctx, p.id, { status: 'attended' });
     }
   }
-  // Fridays carry no demo sessions, so leave and a closure there move nothing.
-  const friday = (weeks: number) => monday.add({ weeks, days: 4 }).toString();
-  await createAbsence(ctx, { kind: 'leave', membershipId: clinicians[0]?.id, start: friday(1), end: friday(1), description: 'Vrije dag' });
-  await createAbsence(ctx, { kind: 'closure', start: friday(2), end: friday(2), description: 'Teamdag: praktijk gesloten' });
+  // The days kept free above: the first clinician's day off and the team day.
+  const dayOf = (a: { week: number; day: number }) => monday.add({ weeks: a.week, days: a.day }).toString();
+  await createAbsence(ctx, {
+    kind: 'leave',
+    membershipId: clinicians[0]?.id,
+    start: dayOf(LEAVE),
+    end: dayOf(LEAVE),
+    description: 'Vrije dag',
+  });
+  await createAbsence(ctx, { kind: 'closure', start: dayOf(CLOSURE), end: dayOf(CLOSURE), description: 'Teamdag: praktijk gesloten' });
   await seedDemoWaitlist(ctx, {
     clients: clients.slice(-4).map((c) => c.id),
     clinicians: clinicians.map((c) => c.id),

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
+import { useProfile } from '../settings/api.ts';
 import { AddEntryForm } from './AddEntryForm.tsx';
 import { CandidatesPanel } from './CandidatesPanel.tsx';
 import { acceptOffer, canWrite, declineOffer, type EntryData, removeEntry, useWaitlist, waitlistKeys } from './api.ts';
@@ -24,6 +25,8 @@ export function WaitlistPage() {
   const writer = canWrite(practice.roles);
   const qc = useQueryClient();
   const list = useWaitlist(p);
+  // Times are shown in the practice's zone, as on the agenda (not the browser's).
+  const zone = useProfile(p).data?.timeZone;
   const [params, setParams] = useSearchParams();
   const appointmentId = params.get('appointmentId');
   const [adding, setAdding] = useState(false);
@@ -44,7 +47,7 @@ export function WaitlistPage() {
         color: 'teal',
         message:
           r.offer.status === 'accepted'
-            ? t('waitlist.accepted', { name: r.entry.client.displayName, when: dateTime(r.offer.startsAt) })
+            ? t('waitlist.accepted', { name: r.entry.client.displayName, when: dateTime(r.offer.startsAt, zone) })
             : t('waitlist.declinedDone', { name: r.entry.client.displayName }),
       });
       await Promise.all([refresh(), qc.invalidateQueries({ queryKey: ['practice', p, 'appointments'] })]);
@@ -126,20 +129,21 @@ export function WaitlistPage() {
                         ) : null}
                       </Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={URGENCY_COLOUR[e.urgency]}>
+                        {/* The whole word: a table cell would otherwise cut the label short. */}
+                        <Badge variant="light" color={URGENCY_COLOUR[e.urgency]} styles={{ label: { overflow: 'visible' } }}>
                           {t(`urgency.${e.urgency}`)}
                         </Badge>
                       </Table.Td>
                       <Table.Td>{preferences(e)}</Table.Td>
-                      <Table.Td>{date(e.createdAt)}</Table.Td>
+                      <Table.Td>{date(e.createdAt, zone)}</Table.Td>
                       <Table.Td>
                         <Stack gap={4}>
                           <Text size="sm">{t(`waitlistStatus.${e.status}`)}</Text>
                           {open.map((o) => (
-                            <Group key={o.id} gap={4} wrap="nowrap">
-                              <Text size="xs">{t('waitlist.offerOpen', { when: dateTime(o.startsAt) })}</Text>
+                            <Stack key={o.id} gap={4}>
+                              <Text size="xs">{t('waitlist.offerOpen', { when: dateTime(o.startsAt, zone) })}</Text>
                               {writer ? (
-                                <>
+                                <Group gap={4} wrap="nowrap">
                                   <Button
                                     size="compact-xs"
                                     color="teal"
@@ -156,9 +160,9 @@ export function WaitlistPage() {
                                   >
                                     {t('waitlist.decline')}
                                   </Button>
-                                </>
+                                </Group>
                               ) : null}
-                            </Group>
+                            </Stack>
                           ))}
                         </Stack>
                       </Table.Td>
