@@ -267,7 +267,11 @@ describe('the agenda in the web app', () => {
         targetPosition: { x: 10, y: 4 },
       });
       await conflict.getByText('Outside working hours').waitFor();
-      assert.match((await conflict.textContent()) ?? '', /Joris Bakker does not work .* 07:00/);
+      // Told from the server's sentence in the user's language (the server's English reads "does not work Mon 2026-… 07:00 (video)").
+      assert.match(
+        (await conflict.textContent()) ?? '',
+        /Joris Bakker does not work on [A-Z][a-z]+day \d{2}\/\d{2}\/\d{4} at 07:00 \(Video\)/,
+      );
       await check('07b-outside-hours');
       await conflict.getByLabel('Reason to go ahead').fill('Alleen vroeg mogelijk');
       await conflict.getByRole('button', { name: 'Move anyway' }).click();

@@ -27,6 +27,16 @@ export interface FieldError {
   /** Dotted path of the field in the request, e.g. `body.email` or `query.from`. */
   path: string;
   message: string;
+  /**
+   * The message as translatable sentences, in order (where the server offers them): `key`
+   * names the sentence, `params` fill it. Clients show `message` when they lack the key.
+   */
+  sentences?: Sentence[];
+}
+
+export interface Sentence {
+  key: string;
+  params: Record<string, string | number>;
 }
 
 export interface ErrorBody {

@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode, type FieldError } from '@calmdesk/shared';
+import { ERROR_STATUS, type ErrorCode, type FieldError, type Sentence } from '@calmdesk/shared';
 
 /** The one error type use cases throw; its code picks the HTTP status from ERROR_STATUS. */
 export class AppError extends Error {
@@ -20,8 +20,8 @@ export class AppError extends Error {
     return new AppError('not_found', `${what} not found`);
   }
 
-  static field(path: string, message: string, code: ErrorCode = 'validation_failed'): AppError {
-    return new AppError(code, `${path}: ${message}`, [{ path, message }]);
+  static field(path: string, message: string, code: ErrorCode = 'validation_failed', sentences?: Sentence[]): AppError {
+    return new AppError(code, `${path}: ${message}`, [{ path, message, ...(sentences ? { sentences } : {}) }]);
   }
 }
 

@@ -1,8 +1,15 @@
 import type { z } from 'zod';
-import type { ErrorCode } from '@calmdesk/shared';
+import type { ErrorCode, Sentence } from '@calmdesk/shared';
 
 /** A field error keyed by the form field it belongs to (`body.address.city` → `address.city`). */
 export type FieldErrors = Record<string, string>;
+
+/** One field error as listed, with its translatable sentences when the server gave them. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+  sentences: Sentence[];
+}
 
 /** An error answered by the API (or the network), with its code and per-field messages. */
 export class ApiError extends Error {
@@ -12,7 +19,7 @@ export class ApiError extends Error {
     message: string,
     readonly fields: FieldErrors = {},
     /** Every field error as the server listed it (a path may appear more than once). */
-    readonly fieldList: { path: string; message: string }[] = [],
+    readonly fieldList: FieldProblem[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -48,11 +55,20 @@ function toFieldErrors(fields: unknown): FieldErrors {
   return out;
 }
 
-function toFieldList(fields: unknown): { path: string; message: string }[] {
+function toFieldList(fields: unknown): FieldProblem[] {
   if (!Array.isArray(fields)) return [];
   return (fields as unknown[]).flatMap((f) =>
     f && typeof f === 'object' && 'path' in f && 'message' in f && typeof f.path === 'string' && typeof f.message === 'string'
-      ? [{ path: f.path, message: f.message }]
+      ? [{ path: f.path, message: f.message, sentences: toSentences('sentences' in f ? f.sentences : undefined) }]
+      : [],
+  );
+}
+
+function toSentences(list: unknown): Sentence[] {
+  if (!Array.isArray(list)) return [];
+  return (list as unknown[]).flatMap((x) =>
+    x && typeof x === 'object' && 'key' in x && typeof x.key === 'string' && 'params' in x && x.params && typeof x.params === 'object'
+      ? [{ key: x.key, params: x.params as Sentence['params'] }]
       : [],
   );
 }

@@ -19,7 +19,16 @@ export const ErrorResponse = z
     error: z.object({
       code: z.string(),
       message: z.string(),
-      fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      fields: z
+        .array(
+          z.object({
+            path: z.string(),
+            message: z.string(),
+            /** The message as translatable sentences (key + parameters), where offered. */
+            sentences: z.array(z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })).optional(),
+          }),
+        )
+        .optional(),
       requestId: z.string().optional(),
     }),
   })

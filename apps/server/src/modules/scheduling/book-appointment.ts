@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { Temporal } from 'temporal-polyfill';
 import type { z } from 'zod';
 import type { AppointmentCreateBody, Booking, Role } from '@calmdesk/shared';
 import type { DB } from '../../db/schema.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
 import { idempotent } from '../../platform/idempotency.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
 import { readBookingFacts, type BookingFacts, type TakenTime } from './booking-facts.ts';
@@ -17,8 +15,11 @@ import {
   durationFrom,
   hoursProblems,
   lockParticipants,
+  outsideHoursError,
   overlapConflict,
   placeNeeded,
+  takenError,
+  type HoursProblem,
   type ClinicianInfo,
   type Occurrence,
 } from './booking-rules.ts';
@@ -58,7 +59,7 @@ export interface PreparedBooking {
   room: NonNullable<BookingFacts['room']> | null;
   /** The logged reason when the booking is outside working hours; null otherwise. */
   override: string | null;
-  problems: string[];
+  problems: HoursProblem[];
 }
 
 interface Access {
@@ -107,15 +108,9 @@ export async function prepareBooking(db: Kysely<DB>, access: Access, input: Inpu
   }));
 
   const problems = hoursProblems(facts, clinicians, occurrences, input.mode, place.location?.id ?? null, practiceZone);
-  if (problems.length > 0 && !input.outsideHours) {
-    throw new AppError(
-      'outside_working_hours',
-      `outside working hours: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}. Book anyway only with outsideHours.reason`,
-      [{ path: 'body.start', message: problems.join('; ') }],
-    );
-  }
+  if (problems.length > 0 && !input.outsideHours) throw outsideHoursError(problems, 'Book');
   const taken = firstTaken(facts.taken, occurrences);
-  if (taken) throw takenConflict(taken, occurrences, { clinicians, clients }, zone);
+  if (taken) throw takenError(taken.time.kind, taken.time.id, taken.index, occurrences, { clinicians, clients }, zone);
   const override = problems.length > 0 ? (input.outsideHours?.reason ?? null) : null;
   return { zone, first, starts, occurrences, minutes, facts, service, clinicians, clients, ...place, override, problems };
 }
@@ -129,31 +124,6 @@ function firstTaken(taken: TakenTime[], occurrences: Occurrence[]): { time: Take
     if (time) return { time, index };
   }
   return undefined;
-}
-
-const TAKEN_FIELDS = {
-  room: { path: 'body.roomId', what: 'the room is already booked then' },
-  clinician: { path: 'body.clinicianIds', what: 'the clinician already has an appointment then' },
-  client: { path: 'body.clientIds', what: 'the client already has an appointment then' },
-} as const;
-
-/** The same 409 as the database's refusal ({@link overlapConflict}): who or what is taken, and for a series which session. */
-function takenConflict(
-  taken: { time: TakenTime; index: number },
-  occurrences: Occurrence[],
-  names: { clinicians: ClinicianInfo[]; clients: { id: string; displayName: string }[] },
-  zone: string,
-): AppError {
-  const field = TAKEN_FIELDS[taken.time.kind];
-  const person =
-    names.clinicians.find((c) => c.membershipId === taken.time.id)?.name ?? names.clients.find((c) => c.id === taken.time.id)?.displayName;
-  let message = person ? field.what.replace(/^the (clinician|client)/, person) : field.what;
-  const o = occurrences[taken.index];
-  if (o && occurrences.length > 1) {
-    const at = Temporal.Instant.fromEpochMilliseconds(o.startsAt.getTime()).toZonedDateTimeISO(zone);
-    message = `session ${taken.index + 1} (${at.toPlainDate().toString()} ${at.toPlainTime().toString({ smallestUnit: 'minute' })}): ${message}`;
-  }
-  return AppError.field(field.path, message, 'conflict');
 }
 
 /**
@@ -253,7 +223,7 @@ async function book(ctx: PracticeCtx, input: Input, b: PreparedBooking): Promise
         action: 'booked',
         to_status: 'planned',
         reason: override,
-        details: JSON.stringify(override ? { outsideHours: b.problems } : {}),
+        details: JSON.stringify(override ? { outsideHours: b.problems.map((p) => p.text) } : {}),
       })),
     )
     .execute();

@@ -122,7 +122,41 @@ describe('no double booking without the pre-check', () => {
     const again = await w.owner.post(`${w.base}/appointments`, body);
     assert.equal(again.status, 409);
     assert.deepEqual(late.fields, again.body.error.fields);
+    assert.deepEqual(again.body.error.fields[0].sentences, [{ key: 'taken.room', params: {} }], 'a translatable form of the message');
     assert.deepEqual(await appointmentCounts(t, w.practice.id), before);
     assert.equal(await overlapCount(t, w.practice.id), 0);
+  });
+});
+
+describe('refusals a client can translate', () => {
+  it('names a taken clinician, and each reason a series is outside working hours, as sentences with parameters', async () => {
+    const w = await schedulingWorld(t);
+    const video = { mode: 'video', locationId: undefined, roomId: undefined };
+    const first = await w.owner.post(`${w.base}/appointments`, bookingBody(w, video));
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const taken = await w.owner.post(`${w.base}/appointments`, bookingBody(w, { ...video, clientIds: [w.clientIds[1]] }));
+    assert.equal(taken.status, 409);
+    const who = w.clinicians[0]?.name ?? '';
+    assert.deepEqual(taken.body.error.fields, [
+      {
+        path: 'body.clinicianIds',
+        message: `${who} already has an appointment then`,
+        sentences: [{ key: 'taken.clinician', params: { who } }],
+      },
+    ]);
+
+    // Two Saturday sessions at 10:00 (the fixture's clinicians work Monday to Friday).
+    const outside = await w.owner.post(
+      `${w.base}/appointments`,
+      bookingBody(w, { ...video, start: '2030-01-12T10:00', recurrence: { frequency: 'weekly', interval: 1, count: 2 } }),
+    );
+    assert.equal(outside.status, 409);
+    assert.equal(outside.body.error.code, 'outside_working_hours');
+    const [field] = outside.body.error.fields;
+    assert.deepEqual(field.sentences, [
+      { key: 'hours.notWorking', params: { who, weekday: 6, date: '2030-01-12', time: '10:00', mode: 'video' } },
+      { key: 'hours.notWorking', params: { who, weekday: 6, date: '2030-01-19', time: '10:00', mode: 'video' } },
+    ]);
+    assert.equal(field.message, `${who} does not work Sat 2030-01-12 10:00 (video); ${who} does not work Sat 2030-01-19 10:00 (video)`);
   });
 });

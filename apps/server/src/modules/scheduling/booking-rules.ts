@@ -4,6 +4,7 @@ import type { Mode } from '@calmdesk/shared';
 import type { WorkingHoursTable } from '../../db/schema.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError, pgErrorCode } from '../../platform/errors.ts';
+import type { Sentence } from '@calmdesk/shared';
 import { scoped } from '../../platform/tenancy.ts';
 import { displayName } from '../clients/presenter.ts';
 import { initials } from './queries.ts';
@@ -176,7 +177,7 @@ export async function workingHoursProblems(
   mode: Mode,
   locationId: string | null,
   practiceZone: string,
-): Promise<string[]> {
+): Promise<HoursProblem[]> {
   if (occurrences.length === 0) return [];
   const ids = clinicians.map((c) => c.membershipId);
   const first = occurrences.reduce((a, o) => Math.min(a, o.startsAt.getTime()), Infinity);
@@ -207,6 +208,12 @@ export interface AbsenceRow {
   ends_at: Date;
 }
 
+/** A reason a session is outside working hours: the English sentence and its translatable form. */
+export interface HoursProblem {
+  text: string;
+  sentence: Sentence;
+}
+
 /** {@link workingHoursProblems} over rows already read (at least those around the occurrences). */
 export function hoursProblems(
   rows: { hours: WorkingHourRow[]; absences: AbsenceRow[] },
@@ -215,13 +222,14 @@ export function hoursProblems(
   mode: Mode,
   locationId: string | null,
   practiceZone: string,
-): string[] {
+): HoursProblem[] {
   const { hours, absences } = rows;
-  const problems: string[] = [];
+  const problems = new Map<string, Sentence>();
   for (const o of occurrences) {
     const start = Temporal.Instant.fromEpochMilliseconds(o.startsAt.getTime()).toZonedDateTimeISO(practiceZone);
     const end = Temporal.Instant.fromEpochMilliseconds(o.endsAt.getTime()).toZonedDateTimeISO(practiceZone);
-    const when = `${start.toPlainDate().toString()} ${start.toPlainTime().toString({ smallestUnit: 'minute' })}`;
+    const { date, time } = wallClock(start);
+    const when = `${date} ${time}`;
     const from = start.toPlainTime().toString({ smallestUnit: 'second' });
     const sameDay = start.toPlainDate().equals(end.toPlainDate());
     const to = end.toPlainTime().toString({ smallestUnit: 'second' });
@@ -236,18 +244,44 @@ export function hoursProblems(
           h.modes.includes(mode) &&
           (h.location_id === null || locationId === null || h.location_id === locationId),
       );
-      if (!fits) problems.push(`${c.name} does not work ${WEEKDAY_NAMES[start.dayOfWeek] ?? ''} ${when} (${mode})`);
+      if (!fits) {
+        problems.set(`${c.name} does not work ${WEEKDAY_NAMES[start.dayOfWeek] ?? ''} ${when} (${mode})`, {
+          key: 'hours.notWorking',
+          params: { who: c.name, weekday: start.dayOfWeek, date, time, mode },
+        });
+      }
       const away = absences.find(
         (a) =>
           (a.membership_id === c.membershipId || a.membership_id === null) &&
           a.starts_at.getTime() < o.endsAt.getTime() &&
           a.ends_at.getTime() > o.startsAt.getTime(),
       );
-      if (away)
-        problems.push(away.kind === 'closure' ? `the practice is closed on ${when}` : `${c.name} is away (${away.kind}) on ${when}`);
+      if (away?.kind === 'closure') problems.set(`the practice is closed on ${when}`, { key: 'hours.closed', params: { date, time } });
+      else if (away) {
+        problems.set(`${c.name} is away (${away.kind}) on ${when}`, {
+          key: 'hours.away',
+          params: { who: c.name, kind: away.kind, date, time },
+        });
+      }
     }
   }
-  return [...new Set(problems)];
+  return [...problems].map(([text, sentence]) => ({ text, sentence }));
+}
+
+/** The 409 for sessions outside working hours, unless the request gives a reason. */
+export function outsideHoursError(problems: HoursProblem[], verb: 'Book' | 'Move'): AppError {
+  const texts = problems.map((p) => p.text);
+  const more = texts.length > 3 ? ` (+${texts.length - 3} more)` : '';
+  return new AppError(
+    'outside_working_hours',
+    `outside working hours: ${texts.slice(0, 3).join('; ')}${more}. ${verb} anyway only with outsideHours.reason`,
+    [{ path: 'body.start', message: texts.join('; '), sentences: problems.map((p) => p.sentence) }],
+  );
+}
+
+/** `2030-01-07` and `10:00` of a zoned time. */
+function wallClock(at: Temporal.ZonedDateTime): { date: string; time: string } {
+  return { date: at.toPlainDate().toString(), time: at.toPlainTime().toString({ smallestUnit: 'minute' }) };
 }
 
 /**
@@ -262,15 +296,49 @@ export async function lockParticipants(ctx: PracticeCtx, ids: (string | null | u
   await sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n`.execute(ctx.tx);
 }
 
-const OVERLAP_FIELDS: Record<string, { path: string; what: string }> = {
-  appointment_clinicians_no_overlap: { path: 'body.clinicianIds', what: 'the clinician already has an appointment then' },
-  appointment_clients_no_overlap: { path: 'body.clientIds', what: 'the client already has an appointment then' },
-  appointments_room_no_overlap: { path: 'body.roomId', what: 'the room is already booked then' },
+export type TakenKind = 'room' | 'clinician' | 'client';
+
+const TAKEN: Record<TakenKind, { path: string; what: string }> = {
+  room: { path: 'body.roomId', what: 'the room is already booked then' },
+  clinician: { path: 'body.clinicianIds', what: 'the clinician already has an appointment then' },
+  client: { path: 'body.clientIds', what: 'the client already has an appointment then' },
+};
+
+const CONSTRAINT_KIND: Record<string, TakenKind> = {
+  appointment_clinicians_no_overlap: 'clinician',
+  appointment_clients_no_overlap: 'client',
+  appointments_room_no_overlap: 'room',
 };
 
 /**
- * Turns the database's refusal of an overlap (exclusion constraint, 23P01) into a 409 that
- * names who or what is taken and, for a series, which session.
+ * The 409 for a taken time, naming who or what is taken and, for a series, which session —
+ * the same whether the check before the write found it or the database refused the insert.
+ */
+export function takenError(
+  kind: TakenKind | undefined,
+  whoId: string | undefined,
+  index: number,
+  occurrences: Occurrence[],
+  names: { clinicians: ClinicianInfo[]; clients: { id: string; displayName: string }[] },
+  zone: string,
+): AppError {
+  const field = kind ? TAKEN[kind] : { path: 'body.start', what: 'this time is already taken' };
+  const person = names.clinicians.find((c) => c.membershipId === whoId)?.name ?? names.clients.find((c) => c.id === whoId)?.displayName;
+  let message = person ? field.what.replace(/^the (clinician|client)/, person) : field.what;
+  const params: Record<string, string | number> = person ? { who: person } : {};
+  const o = occurrences[index];
+  if (o && occurrences.length > 1) {
+    const { date, time } = wallClock(Temporal.Instant.fromEpochMilliseconds(o.startsAt.getTime()).toZonedDateTimeISO(zone));
+    message = `session ${index + 1} (${date} ${time}): ${message}`;
+    Object.assign(params, { session: index + 1, date, time });
+  }
+  const key = kind === 'room' ? 'taken.room' : kind && person ? `taken.${kind}` : 'taken.time';
+  return AppError.field(field.path, message, 'conflict', [{ key, params }]);
+}
+
+/**
+ * Turns the database's refusal of an overlap (exclusion constraint, 23P01) into the 409 of
+ * {@link takenError}.
  */
 export function overlapConflict(
   err: unknown,
@@ -280,17 +348,8 @@ export function overlapConflict(
 ): AppError | undefined {
   if (pgErrorCode(err) !== '23P01') return undefined;
   const { constraint, detail } = err as { constraint?: string; detail?: string };
-  const field = OVERLAP_FIELDS[constraint ?? ''] ?? { path: 'body.start', what: 'this time is already taken' };
   const key = /\(([0-9a-f-]{36}), \["([^"]+)"/.exec(detail ?? '');
-  const who = key?.[1];
   const startedAt = key?.[2] ? new Date(key[2].replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')).getTime() : NaN;
   const index = occurrences.findIndex((o) => o.startsAt.getTime() === startedAt);
-  const person =
-    names.clinicians.find((c) => c.membershipId === who)?.name ?? names.clients.find((c) => c.id === who)?.displayName ?? undefined;
-  let message = person ? field.what.replace(/^the (clinician|client)/, person) : field.what;
-  if (index >= 0 && occurrences.length > 1) {
-    const at = Temporal.Instant.fromEpochMilliseconds(startedAt).toZonedDateTimeISO(zone);
-    message = `session ${index + 1} (${at.toPlainDate().toString()} ${at.toPlainTime().toString({ smallestUnit: 'minute' })}): ${message}`;
-  }
-  return AppError.field(field.path, message, 'conflict');
+  return takenError(CONSTRAINT_KIND[constraint ?? ''], key?.[1], index, occurrences, names, zone);
 }

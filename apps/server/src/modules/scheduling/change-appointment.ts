@@ -11,6 +11,7 @@ import {
   loadService,
   lockParticipants,
   overlapConflict,
+  outsideHoursError,
   workingHoursProblems,
   type ClinicianInfo,
   type Occurrence,
@@ -77,13 +78,7 @@ export async function changeAppointment(ctx: PracticeCtx, appointmentId: string,
   const clients = participants.clients.get(row.id) ?? [];
 
   const problems = await workingHoursProblems(ctx, clinicians, occurrences, mode, location?.id ?? null, practice.time_zone);
-  if (problems.length > 0 && !input.outsideHours) {
-    throw new AppError(
-      'outside_working_hours',
-      `outside working hours: ${problems.slice(0, 3).join('; ')}. Move anyway only with outsideHours.reason`,
-      [{ path: 'body.start', message: problems.join('; ') }],
-    );
-  }
+  if (problems.length > 0 && !input.outsideHours) throw outsideHoursError(problems, 'Move');
   const override = problems.length > 0 ? (input.outsideHours?.reason ?? null) : null;
 
   await lockParticipants(ctx, [

@@ -148,4 +148,13 @@ export const schedulingEn = {
   'status.submitCancel': 'Cancel the appointment',
   'status.submitNoShow': 'Record the no-show',
   'status.failed': 'Not saved',
+  // Refusals of a time, from the server's sentences (key + parameters).
+  'conflict.session': 'session {session} ({date} {time})',
+  'conflict.taken.clinician': '{who} already has an appointment then',
+  'conflict.taken.client': '{who} already has an appointment then',
+  'conflict.taken.room': 'the room is already booked then',
+  'conflict.taken.time': 'this time is already taken',
+  'conflict.hours.notWorking': '{who} does not work on {weekday} {date} at {time} ({mode})',
+  'conflict.hours.closed': 'the practice is closed on {date} at {time}',
+  'conflict.hours.away': '{who} is away ({kind}) on {date} at {time}',
 };

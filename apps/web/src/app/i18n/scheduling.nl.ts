@@ -151,4 +151,13 @@ export const schedulingNl: Record<keyof typeof schedulingEn, string> = {
   'status.submitCancel': 'Afspraak afzeggen',
   'status.submitNoShow': 'Niet verschenen vastleggen',
   'status.failed': 'Niet opgeslagen',
+  // Weigeringen van een tijdstip, uit de zinnen van de server (sleutel + parameters).
+  'conflict.session': 'sessie {session} ({date} {time})',
+  'conflict.taken.clinician': '{who} heeft dan al een afspraak',
+  'conflict.taken.client': '{who} heeft dan al een afspraak',
+  'conflict.taken.room': 'de kamer is dan al bezet',
+  'conflict.taken.time': 'dit tijdstip is al bezet',
+  'conflict.hours.notWorking': '{who} werkt niet op {weekday} {date} om {time} ({mode})',
+  'conflict.hours.closed': 'de praktijk is gesloten op {date} om {time}',
+  'conflict.hours.away': '{who} is afwezig ({kind}) op {date} om {time}',
 };

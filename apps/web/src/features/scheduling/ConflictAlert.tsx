@@ -1,7 +1,8 @@
 import { Alert, Button, CloseButton, Group, List, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { isApiError } from '../../app/api.ts';
-import { useT } from '../../app/i18n/index.tsx';
+import type { Sentence } from '@calmdesk/shared';
+import { useI18n, useT, type MessageKey } from '../../app/i18n/index.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { isOutsideHours } from './api.ts';
 
@@ -23,13 +24,21 @@ interface Props {
  */
 export function ConflictAlert({ error, title, onOverride, overrideLabel, busy, onClose, children }: Props) {
   const t = useT();
+  const say = useSentence();
   const [reason, setReason] = useState('');
   if (!error) return null;
   const outside = isOutsideHours(error);
   if (!outside && !isApiError(error, 'conflict')) return <ErrorAlert error={error} title={title} />;
   // The field messages are the plain sentences ("Joris Bakker already has an appointment then");
   // the top message repeats them behind an API path, so it is shown only when there are none.
-  const lines = (error.fieldList.length > 0 ? error.fieldList.map((f) => f.message) : [error.message]).flatMap((m) => m.split('; '));
+  // In the user's language where the server gave the sentences, else its English words.
+  const lines =
+    error.fieldList.length > 0
+      ? error.fieldList.flatMap((f) => {
+          const said = f.sentences.map(say);
+          return f.sentences.length > 0 && said.every(Boolean) ? said : f.message.split('; ');
+        })
+      : error.message.split('; ');
   const shown = lines.slice(0, 6);
   return (
     <Alert color="red" variant="light" role="alert" data-testid="conflict-alert">
@@ -70,4 +79,31 @@ export function ConflictAlert({ error, title, onOverride, overrideLabel, busy, o
       </Stack>
     </Alert>
   );
+}
+
+/**
+ * A refusal's sentence in the user's language: dates as the locale writes them, weekdays,
+ * modes and kinds of absence translated; '' for a key this app does not know.
+ */
+function useSentence(): (s: Sentence) => string {
+  const { t, locale } = useI18n();
+  return ({ key, params: p }) => {
+    const date = typeof p.date === 'string' ? localDate(p.date, locale) : '';
+    const vars = {
+      ...p,
+      date,
+      weekday: typeof p.weekday === 'number' ? t(`weekday.${p.weekday}` as MessageKey) : '',
+      mode: typeof p.mode === 'string' ? t(`mode.${p.mode}` as MessageKey) || p.mode : '',
+      kind: typeof p.kind === 'string' ? t(`absences.kind.${p.kind}` as MessageKey).toLowerCase() || p.kind : '',
+    };
+    const text = t(`conflict.${key}` as MessageKey, vars);
+    if (!text || typeof p.session !== 'number') return text;
+    return `${t('conflict.session', { session: p.session, date, time: String(p.time ?? '') })}: ${text}`;
+  };
+}
+
+/** `2030-01-07` as the locale writes a date: 07-01-2030 (nl) or 07/01/2030 (en). */
+function localDate(iso: string, locale: string): string {
+  const [y, m, d] = iso.split('-');
+  return [d, m, y].join(locale === 'nl' ? '-' : '/');
 }

@@ -153,7 +153,15 @@ const ErrorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string().optional(),
-    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    fields: z
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          sentences: z.array(z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })).default([]),
+        }),
+      )
+      .optional(),
   }),
 });
 
