@@ -1,10 +1,10 @@
 import { Alert, Button, CloseButton, Group, List, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { isApiError } from '../../app/api.ts';
-import type { Sentence } from '@calmdesk/shared';
-import { useI18n, useT, type MessageKey } from '../../app/i18n/index.tsx';
+import { useI18n } from '../../app/i18n/index.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { isOutsideHours } from './api.ts';
+import { refusalText } from './refusals.ts';
 
 interface Props {
   error: unknown;
@@ -23,8 +23,7 @@ interface Props {
  * with a reason, which the server keeps and logs. Any other error is shown the usual way.
  */
 export function ConflictAlert({ error, title, onOverride, overrideLabel, busy, onClose, children }: Props) {
-  const t = useT();
-  const say = useSentence();
+  const { t, locale } = useI18n();
   const [reason, setReason] = useState('');
   if (!error) return null;
   const outside = isOutsideHours(error);
@@ -35,7 +34,7 @@ export function ConflictAlert({ error, title, onOverride, overrideLabel, busy, o
   const lines =
     error.fieldList.length > 0
       ? error.fieldList.flatMap((f) => {
-          const said = f.sentences.map(say);
+          const said = f.sentences.map((x) => refusalText(x, locale));
           return f.sentences.length > 0 && said.every(Boolean) ? said : f.message.split('; ');
         })
       : error.message.split('; ');
@@ -79,31 +78,4 @@ export function ConflictAlert({ error, title, onOverride, overrideLabel, busy, o
       </Stack>
     </Alert>
   );
-}
-
-/**
- * A refusal's sentence in the user's language: dates as the locale writes them, weekdays,
- * modes and kinds of absence translated; '' for a key this app does not know.
- */
-function useSentence(): (s: Sentence) => string {
-  const { t, locale } = useI18n();
-  return ({ key, params: p }) => {
-    const date = typeof p.date === 'string' ? localDate(p.date, locale) : '';
-    const vars = {
-      ...p,
-      date,
-      weekday: typeof p.weekday === 'number' ? t(`weekday.${p.weekday}` as MessageKey) : '',
-      mode: typeof p.mode === 'string' ? t(`mode.${p.mode}` as MessageKey) || p.mode : '',
-      kind: typeof p.kind === 'string' ? t(`absences.kind.${p.kind}` as MessageKey).toLowerCase() || p.kind : '',
-    };
-    const text = t(`conflict.${key}` as MessageKey, vars);
-    if (!text || typeof p.session !== 'number') return text;
-    return `${t('conflict.session', { session: p.session, date, time: String(p.time ?? '') })}: ${text}`;
-  };
-}
-
-/** `2030-01-07` as the locale writes a date: 07-01-2030 (nl) or 07/01/2030 (en). */
-function localDate(iso: string, locale: string): string {
-  const [y, m, d] = iso.split('-');
-  return [d, m, y].join(locale === 'nl' ? '-' : '/');
 }
