@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addMember, createTestPractice, createUser, randomBsn, signIn } from '../../apps/server/src/test/factories.ts';
+import { signIn } from '../../apps/server/src/test/factories.ts';
+import { agendaPractice, day, ZONE } from './agenda-world.ts';
 import type { TestApp } from '../../apps/server/src/test/harness.ts';
 import { accessibilityProblems, browserSuite, openPage, shot, signInPage, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
-const ZONE = 'Europe/Amsterdam';
-
-/** Today in the practice's zone, plus `days`, as YYYY-MM-DD. */
-function day(days = 0): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(new Date());
-  const d = new Date(`${today}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 /** The Monday of next week in the practice's zone, plus `days`. */
 function nextWeek(days = 0): string {
   const weekday = (new Date(`${day()}T12:00:00Z`).getUTCDay() + 6) % 7; // 0 = Monday
@@ -26,47 +18,13 @@ function nextWeek(days = 0): string {
  */
 async function availabilityPractice(t: TestApp, suffix: string) {
   const { deps } = t;
-  const practice = await createTestPractice(deps, { name: `Praktijk Rooster ${suffix}` });
+  const { practice, backOffice, clinicianId, service, anna, bram } = await agendaPractice(deps, suffix, {
+    name: 'Praktijk Rooster',
+    weekdays: [1, 2, 3, 4, 5],
+    hours: ['09:00', '17:00'],
+  });
   const p = practice.id;
   const { db } = deps;
-  const backOffice = await createUser(deps, { name: 'Sanne Visser' });
-  await addMember(deps, p, backOffice, ['back_office']);
-  const clinician = await createUser(deps, { name: 'Joris Bakker' });
-  const clinicianId = await addMember(deps, p, clinician, ['clinician']);
-  await db.updateTable('users').set({ locale: 'en' }).where('id', '=', backOffice.id).execute();
-  const location = await db
-    .insertInto('locations')
-    .values({ practice_id: p, name: 'Utrecht Centrum' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db.insertInto('rooms').values({ practice_id: p, location_id: location.id, name: 'Kamer 1' }).execute();
-  const service = await db
-    .insertInto('services')
-    .values({ practice_id: p, name: 'Behandelgesprek', default_duration_minutes: 45, allowed_modes: ['video', 'in_person'] })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('working_hours')
-    .values(
-      [1, 2, 3, 4, 5].map((weekday) => ({
-        practice_id: p,
-        membership_id: clinicianId,
-        weekday,
-        start_time: '09:00',
-        end_time: '17:00',
-        location_id: null,
-        modes: ['in_person', 'video'] as ('in_person' | 'video')[],
-      })),
-    )
-    .execute();
-  const client = (number: string, first: string, last: string) =>
-    db
-      .insertInto('clients')
-      .values({ practice_id: p, client_number: number, first_name: first, last_name: last, date_of_birth: '1980-03-27', bsn: randomBsn() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-  const anna = await client('C-000001', 'Anna', `Jansen-${suffix}`);
-  const bram = await client('C-000002', 'Bram', `de Vries-${suffix}`);
   const annaEntry = await db
     .insertInto('waitlist_entries')
     .values({

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AppDeps } from '../../apps/server/src/platform/context.ts';
-import { addMember, createTestPractice, createUser, randomBsn, signIn } from '../../apps/server/src/test/factories.ts';
+import { addMember, createUser, signIn } from '../../apps/server/src/test/factories.ts';
+import { agendaPractice, day } from './agenda-world.ts';
 import { accessibilityProblems, browserSuite, openPage, shot, signInPage, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
-const ZONE = 'Europe/Amsterdam';
-
-/** Today in the practice's zone, plus `days`, as YYYY-MM-DD. */
-function day(days = 0): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(new Date());
-  const d = new Date(`${today}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 const nlDate = (iso: string) => iso.split('-').reverse().join('-');
 const enDate = (iso: string) => iso.split('-').reverse().join('/');
 
@@ -22,54 +14,9 @@ const enDate = (iso: string) => iso.split('-').reverse().join('/');
  * video), a second clinician without hours, one location with one room, a service and two clients.
  */
 async function schedulingPractice(deps: AppDeps, suffix: string) {
-  const practice = await createTestPractice(deps, { name: `Praktijk Agenda ${suffix}` });
-  const p = practice.id;
-  const { db } = deps;
-  const backOffice = await createUser(deps, { name: 'Sanne Visser' });
-  await addMember(deps, p, backOffice, ['back_office']);
-  const clinician = await createUser(deps, { name: 'Joris Bakker' });
-  const clinicianId = await addMember(deps, p, clinician, ['clinician']);
-  await addMember(deps, p, await createUser(deps, { name: 'Amira Haddad' }), ['clinician']);
-  await db.updateTable('users').set({ locale: 'en' }).where('id', 'in', [backOffice.id, clinician.id]).execute();
-  const location = await db
-    .insertInto('locations')
-    .values({ practice_id: p, name: 'Utrecht Centrum', address: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const room = await db
-    .insertInto('rooms')
-    .values({ practice_id: p, location_id: location.id, name: 'Kamer 1' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const service = await db
-    .insertInto('services')
-    .values({ practice_id: p, name: 'Behandelgesprek', default_duration_minutes: 45, allowed_modes: ['in_person', 'video'] })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('working_hours')
-    .values(
-      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-        practice_id: p,
-        membership_id: clinicianId,
-        weekday,
-        start_time: '08:00',
-        end_time: '18:00',
-        location_id: null,
-        modes: ['in_person', 'video'] as ('in_person' | 'video')[],
-      })),
-    )
-    .execute();
-  await db.updateTable('practices').set({ next_client_number: 3 }).where('id', '=', p).execute();
-  const client = (number: string, first: string, last: string) =>
-    db
-      .insertInto('clients')
-      .values({ practice_id: p, client_number: number, first_name: first, last_name: last, date_of_birth: '1980-03-27', bsn: randomBsn() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-  const anna = await client('C-000001', 'Anna', `Jansen-${suffix}`);
-  const bram = await client('C-000002', 'Bram', `de Vries-${suffix}`);
-  return { practice, backOffice, clinician, clinicianId, location, room, service, anna, bram };
+  const world = await agendaPractice(deps, suffix, { name: 'Praktijk Agenda', weekdays: [1, 2, 3, 4, 5, 6, 7], hours: ['08:00', '18:00'] });
+  await addMember(deps, world.practice.id, await createUser(deps, { name: 'Amira Haddad' }), ['clinician']);
+  return world;
 }
 
 describe('the agenda in the web app', () => {

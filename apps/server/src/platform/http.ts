@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import type { ErrorBody, FieldError, Role } from '@calmdesk/shared';
+import { UUID_PATTERN, type ErrorBody, type FieldError, type Role } from '@calmdesk/shared';
 import { writeAudit } from './audit.ts';
 import type { AppDeps, PracticeCtx, RequestMeta } from './context.ts';
 import { AppError, pgErrorCode } from './errors.ts';
@@ -84,8 +84,6 @@ export async function inPractice<T>(req: FastifyRequest, fn: (ctx: PracticeCtx) 
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Registered on every `/practices/:practiceId` route before body validation: the caller must
  * be an active member. Anything else answers 404 (no existence oracle) and is logged as a
@@ -95,22 +93,10 @@ export async function practiceGate(req: FastifyRequest): Promise<void> {
   const auth = requireFullAuth(req);
   const practiceId = (req.params as Record<string, string | undefined>).practiceId ?? '';
   const { db } = req.server.deps;
-  // Read with the session (one statement) when the session was resolved for this practice.
-  const membership =
-    auth.membership !== undefined && (auth.membership === null || auth.membership.practiceId === practiceId)
-      ? auth.membership
-      : UUID.test(practiceId)
-        ? await db
-            .selectFrom('memberships')
-            .innerJoin('practices', 'practices.id', 'memberships.practice_id')
-            .select(['memberships.id', 'memberships.roles', 'practices.time_zone as timeZone'])
-            .where('memberships.practice_id', '=', practiceId)
-            .where('memberships.user_id', '=', auth.userId)
-            .where('memberships.active', '=', true)
-            .executeTakeFirst()
-        : undefined;
+  // Read with the session in one statement (onRequest knows the route's practiceId).
+  const membership = auth.membership?.practiceId === practiceId ? auth.membership : null;
   if (!membership) {
-    const exists = UUID.test(practiceId)
+    const exists = UUID_PATTERN.test(practiceId)
       ? await db.selectFrom('practices').select('id').where('id', '=', practiceId).executeTakeFirst()
       : undefined;
     await writeAudit(db, {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 export const Uuid = z.uuid();
+/** Any UUID's text form (as PostgreSQL's uuid type reads it): for ids that are checked before a lookup, not validated. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const Email = z
   .email()
   .max(254)

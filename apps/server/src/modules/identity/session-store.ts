@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '@calmdesk/shared';
 import type { Db, Tx } from '../../db/database.ts';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { hashToken, newToken } from '../../platform/crypto.ts';
@@ -19,8 +20,6 @@ export interface AuthState {
    */
   membership?: { practiceId: string; id: string; roles: string[]; timeZone: string } | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Creates a fresh session (a new token every login: the cookie is rotated). */
 export async function createSession(tx: Tx, deps: AppDeps, userId: string, meta: RequestMeta) {
@@ -47,7 +46,7 @@ export async function createSession(tx: Tx, deps: AppDeps, userId: string, meta:
  */
 export async function resolveSession(db: Db, deps: AppDeps, token: string, practiceId?: string): Promise<AuthState | null> {
   const idleMs = deps.config.session.idleMinutes * 60_000;
-  const practice = practiceId !== undefined && UUID.test(practiceId) ? practiceId : undefined;
+  const practice = practiceId !== undefined && UUID_PATTERN.test(practiceId) ? practiceId : undefined;
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')

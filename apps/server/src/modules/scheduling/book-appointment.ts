@@ -227,11 +227,12 @@ async function book(ctx: PracticeCtx, input: Input, b: PreparedBooking): Promise
       })),
     )
     .execute();
+  const contacts = facts.clients.filter((c) => clients.some((k) => k.id === c.id));
   await afterBooking(ctx, ids, {
     appointments: new Map(
       rows.map((r) => [r.id, { ...r, location_name: location?.name ?? null, location_address: location?.address ?? null }]),
     ),
-    clients: new Map(ids.map((id) => [id, facts.clients.filter((c) => clients.some((k) => k.id === c.id))])),
+    clients: new Map(ids.map((id) => [id, contacts])),
     leadHours: facts.practice.reminderLeadHours,
   });
 

@@ -1,5 +1,6 @@
 import type { Sentence } from '@calmdesk/shared';
 import { translate, type Locale, type MessageKey } from '../../app/i18n/index.tsx';
+import { formatDate } from './calendar.ts';
 
 /**
  * A refusal's sentence from the server (key + parameters) in the user's language: dates as
@@ -8,7 +9,7 @@ import { translate, type Locale, type MessageKey } from '../../app/i18n/index.ts
  */
 export function refusalText({ key, params: p }: Sentence, locale: Locale): string {
   const t = (k: string, vars?: Record<string, string | number>) => translate(locale, k as MessageKey, vars);
-  const date = typeof p.date === 'string' ? localDate(p.date, locale) : '';
+  const date = typeof p.date === 'string' ? formatDate(p.date, locale) : '';
   const vars = {
     ...p,
     date,
@@ -19,10 +20,4 @@ export function refusalText({ key, params: p }: Sentence, locale: Locale): strin
   const text = t(`conflict.${key}`, vars);
   if (!text || typeof p.session !== 'number') return text;
   return `${t('conflict.session', { session: p.session, date, time: String(p.time ?? '') })}: ${text}`;
-}
-
-/** `2030-01-07` as the locale writes a date: 07-01-2030 (nl) or 07/01/2030 (en). */
-function localDate(iso: string, locale: Locale): string {
-  const [y, m, d] = iso.split('-');
-  return [d, m, y].join(locale === 'nl' ? '-' : '/');
 }
