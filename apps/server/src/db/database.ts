@@ -84,6 +84,23 @@ export function createDb(url: string, max = 20, opts: { applicationName?: string
   // An idle connection the server closes (a restart, a shutdown racing the last job) is
   // dropped from the pool and reported; without a listener Node would crash the process.
   pool.on('error', (err) => console.error(`database connection lost: ${err.message}`));
+  // pg-pool's end() resolves once its clients are removed, while their Terminate messages are
+  // still in flight; a database stopped right after (Ctrl-C on the embedded one) then cut those
+  // connections and each reported an error. Ending the pool waits until every socket is closed.
+  const closing = new Set<Promise<void>>();
+  pool.on('remove', (client: pg.Client) => {
+    const closed = new Promise<void>((resolve) => {
+      client.once('end', () => resolve());
+      setTimeout(resolve, 2000).unref();
+    });
+    closing.add(closed);
+    void closed.then(() => closing.delete(closed));
+  });
+  const end = pool.end.bind(pool);
+  pool.end = async () => {
+    await end();
+    await Promise.all(closing);
+  };
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
 }
 
