@@ -168,7 +168,7 @@ FROM work w LEFT JOIN busy b USING (membership_id)`;
  * clinician" over one week and one clinician over four weeks, p50/p95 and SQL statements per
  * search, next to a floor measured in the same run (one raw multirange gap query).
  */
-export async function benchFreeSlots(db: Db, url: string): Promise<string[]> {
+export async function benchFreeSlots(db: Db, url: string, adminUrl: string): Promise<string[]> {
   const started = performance.now();
   const app = await startBenchApp(url);
   try {
@@ -182,7 +182,7 @@ export async function benchFreeSlots(db: Db, url: string): Promise<string[]> {
     const week = { from: monday.add({ days: 7 }), to: monday.add({ days: 13 }) };
     const weekQuery = `from=${week.from.toString()}&to=${week.to.toString()}`;
     const fourWeeks = `from=${monday.toString()}&to=${monday.add({ days: WEEKS * 7 - 1 }).toString()}`;
-    const dbCpu = await postgresCpu(url);
+    const dbCpu = await postgresCpu(adminUrl);
     const any = await measure(app, cookie, SEARCHES, () => `${base}&mode=video&${weekQuery}`, dbCpu);
     const anyAll = await measure(app, cookie, SEARCHES / 2, () => `${base}&mode=video&${weekQuery}&limit=500`, dbCpu);
     const anyInPerson = await measure(app, cookie, SEARCHES / 2, () => `${base}&mode=in_person&${weekQuery}`, dbCpu);

@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createDb, migrate } from '../apps/server/src/db/database.ts';
+import { createDb, prepareDatabase } from '../apps/server/src/db/database.ts';
 import { startEmbedded } from '../apps/server/src/db/embedded.ts';
-import { installJobs } from '../apps/server/src/platform/jobs.ts';
 import { benchBookingStorm } from './booking-storm.ts';
 import { benchFreeSlots } from './free-slots.ts';
 import { benchImport } from './import.ts';
@@ -19,7 +18,7 @@ import { benchStartup } from './startup.ts';
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
-async function database(): Promise<{ url: string; label: string; close(): Promise<void> }> {
+async function database(): Promise<{ url: string; ownerUrl: string; adminUrl: string; label: string; close(): Promise<void> }> {
   const external = process.env.DATABASE_URL;
   if (external) {
     const name = `calmdesk_bench_${Date.now().toString(36)}`;
@@ -31,6 +30,8 @@ async function database(): Promise<{ url: string; label: string; close(): Promis
     u.pathname = `/${name}`;
     return {
       url: u.toString(),
+      ownerUrl: u.toString(),
+      adminUrl: u.toString(),
       label: 'external PostgreSQL',
       close: async () => {
         const c = new pg.Client({ connectionString: external });
@@ -44,6 +45,8 @@ async function database(): Promise<{ url: string; label: string; close(): Promis
   const cluster = await startEmbedded({ dataDir: dir, database: 'bench' });
   return {
     url: cluster.url,
+    ownerUrl: cluster.ownerUrl,
+    adminUrl: cluster.adminUrl,
     label: 'embedded PostgreSQL',
     close: async () => {
       await cluster.stop();
@@ -55,14 +58,14 @@ async function database(): Promise<{ url: string; label: string; close(): Promis
 const lines: string[] = [`Calmdesk benchmarks — ${new Date().toISOString()} — node ${process.version}, ${os.cpus().length} cores`];
 const handle = await database();
 lines.push(`database: ${handle.label}`);
-const db = createDb(handle.url, 20);
+// As the server runs: migrations as the owner, requests as calmdesk_app.
+const { appUrl } = await prepareDatabase({ ...handle, embedded: undefined }, { env: 'test' });
+const db = createDb(appUrl, 20);
 try {
-  await migrate(db);
-  await installJobs(handle.url);
-  if (want('login')) lines.push(...(await benchLogin(db, handle.url)));
-  if (want('import')) lines.push(...(await benchImport(db, handle.url)));
-  if (want('free-slots')) lines.push(...(await benchFreeSlots(db, handle.url)));
-  if (want('booking-storm')) lines.push(...(await benchBookingStorm(handle.url, !process.env.DATABASE_URL)));
+  if (want('login')) lines.push(...(await benchLogin(db, appUrl)));
+  if (want('import')) lines.push(...(await benchImport(db, appUrl)));
+  if (want('free-slots')) lines.push(...(await benchFreeSlots(db, appUrl, handle.adminUrl)));
+  if (want('booking-storm')) lines.push(...(await benchBookingStorm(appUrl, !process.env.DATABASE_URL, handle.adminUrl)));
 } finally {
   await db.destroy();
   await handle.close();

@@ -5,13 +5,13 @@
  * Node's closing summary is the last thing printed.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createDb, migrate } from '../apps/server/src/db/database.ts';
+import { prepareDatabase } from '../apps/server/src/db/database.ts';
 import { startEmbedded } from '../apps/server/src/db/embedded.ts';
-import { installJobs } from '../apps/server/src/platform/jobs.ts';
 
 const browser = process.argv.includes('--browser');
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -36,6 +36,8 @@ async function externalDatabase(url: string) {
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
+    ownerUrl: u.toString(),
+    adminUrl: u.toString(),
     label: `external PostgreSQL (${u.host}, database ${name})`,
     close: async () => {
       const c = new pg.Client({ connectionString: url });
@@ -51,6 +53,8 @@ async function embeddedDatabase() {
   const cluster = await startEmbedded({ dataDir: dir, database: 'calmdesk_test' });
   return {
     url: cluster.url,
+    ownerUrl: cluster.ownerUrl,
+    adminUrl: cluster.adminUrl,
     label: `embedded PostgreSQL (port ${cluster.port})`,
     close: async () => {
       await cluster.stop();
@@ -71,10 +75,10 @@ if (files.length === 0) {
 
 const database = process.env.DATABASE_URL ? await externalDatabase(process.env.DATABASE_URL) : await embeddedDatabase();
 console.log(`test database: ${database.label}`);
-const db = createDb(database.url, 2);
-await migrate(db);
-await db.destroy();
-await installJobs(database.url);
+// As the server does: migrations and grants as the owner, the tests' requests as calmdesk_app.
+const prepared = await prepareDatabase({ ...database, embedded: undefined }, { env: 'test' });
+// Seals of this run go to a file of this run, never into the working tree's data folder.
+const sealDir = fs.mkdtempSync(path.join(os.tmpdir(), 'calmdesk-seals-'));
 
 const code = await new Promise<number>((resolve) => {
   const child = spawn(
@@ -83,10 +87,21 @@ const code = await new Promise<number>((resolve) => {
     {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, TEST_DATABASE_URL: database.url, NODE_ENV: 'test' },
+      env: {
+        ...process.env,
+        TEST_DATABASE_URL: prepared.appUrl,
+        TEST_OWNER_URL: database.ownerUrl,
+        // A superuser of the same database, for tests that play the attacker who controls it.
+        TEST_ADMIN_URL: database.adminUrl,
+        AUDIT_SEAL_FILE: path.join(sealDir, 'audit-seals.jsonl'),
+        // The key the test harness uses too, so a CLI run by a test checks the same seals.
+        SECRET_KEY: createHash('sha256').update('calmdesk-test-key').digest('hex'),
+        NODE_ENV: 'test',
+      },
     },
   );
   child.on('exit', (c) => resolve(c ?? 1));
 });
 await database.close();
+fs.rmSync(sealDir, { recursive: true, force: true });
 process.exit(code);

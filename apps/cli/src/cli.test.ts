@@ -4,14 +4,35 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import { removeTail, rewriteEntry } from '../../server/src/test/audit-attack.ts';
+import { adminUrl } from '../../server/src/test/harness.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/calmdesk.js');
 
 function calmdesk(...args: string[]) {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('run with npm test');
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, DATABASE_URL: url, DATABASE_OWNER_URL: process.env.TEST_OWNER_URL, NODE_ENV: 'test' },
+    encoding: 'utf8',
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Appends `n` access-log entries to a practice's chain, as the application role would. */
+async function writeEntries(practiceId: string, n: number): Promise<void> {
+  const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await c.connect();
+  try {
+    for (let i = 0; i < n; i++) {
+      await c.query(
+        `INSERT INTO audit_log (practice_id, action, outcome, data_category, legal_basis) VALUES ($1, 'staff.list', 'ok', 'staff', 'legitimate_interest')`,
+        [practiceId],
+      );
+    }
+  } finally {
+    await c.end();
+  }
 }
 
 describe('the calmdesk command', () => {
@@ -56,24 +77,35 @@ describe('the calmdesk command', () => {
     assert.match(verify.out, /ok\s+practice .*: 1 entries/);
   });
 
-  it('detects a tampered access-log row and exits 1', async () => {
-    const email = `tamper-${crypto.randomUUID().slice(0, 8)}@test.example`;
+  async function sealedPractice(name: string): Promise<string> {
+    const email = `${name}-${crypto.randomUUID().slice(0, 8)}@test.example`;
     assert.equal(calmdesk('user', 'create', '--email', email, '--name', 'T', '--password', 'a-long-cli-password-77').code, 0);
     const created = calmdesk('practice', 'create', '--name', 'Tamper Praktijk', '--owner', email);
     const id = /\(([0-9a-f-]{36})\)/.exec(created.out)?.[1] ?? '';
-    const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await c.connect();
-    try {
-      await c.query('BEGIN');
-      await c.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
-      await c.query(`UPDATE audit_log SET action = 'practice.nothing_to_see' WHERE chain_id = $1 AND seq = 1`, [id]);
-      await c.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update');
-      await c.query('COMMIT');
-    } finally {
-      await c.end();
-    }
+    // Two more entries in the practice's chain, then a seal over all three.
+    await writeEntries(id, 2);
+    const sealed = calmdesk('audit', 'seal');
+    assert.equal(sealed.code, 0, sealed.err);
+    const ok = calmdesk('audit', 'verify', '--practice', id);
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    assert.match(ok.out, /ok\s+practice .*: 3 entries, sealed up to 3/);
+    return id;
+  }
+
+  it('exits 1 when a superuser rewrote an entry and recomputed the chain (the seal catches it)', async () => {
+    const id = await sealedPractice('rewrite');
+    await rewriteEntry(adminUrl(), id, 2, 'nothing to see here');
     const verify = calmdesk('audit', 'verify', '--practice', id);
-    assert.equal(verify.code, 1);
-    assert.match(verify.out, /BROKEN .*seq 1/);
+    assert.equal(verify.code, 1, verify.out);
+    assert.match(verify.out, /BROKEN .*practice/);
+    assert.match(verify.out, /no longer matches its seal/);
+  });
+
+  it('exits 1 when entries were removed from the end before the last seal', async () => {
+    const id = await sealedPractice('tail');
+    await removeTail(adminUrl(), id, 1);
+    const verify = calmdesk('audit', 'verify', '--practice', id);
+    assert.equal(verify.code, 1, verify.out);
+    assert.match(verify.out, /entries were removed/);
   });
 });

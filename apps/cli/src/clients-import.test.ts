@@ -17,7 +17,10 @@ let shared: string;
 function calmdesk(...args: string[]) {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('run with npm test');
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: url, NODE_ENV: 'test' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, DATABASE_URL: url, DATABASE_OWNER_URL: process.env.TEST_OWNER_URL, NODE_ENV: 'test' },
+    encoding: 'utf8',
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

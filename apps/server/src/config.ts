@@ -11,6 +11,12 @@ const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** External PostgreSQL; when absent an embedded server is started in CALMDESK_DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
+  /** The schema's owner, for migrations; defaults to DATABASE_URL. */
+  DATABASE_OWNER_URL: z.string().url().optional(),
+  /** How often the access log is sealed (seconds). */
+  AUDIT_SEAL_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
+  /** Where the seals are also written, outside the database (default: audit-seals.jsonl in the data folder). */
+  AUDIT_SEAL_FILE: z.string().optional(),
   CALMDESK_DATA_DIR: z.string().default('.calmdesk'),
   /** Public base URL used in e-mailed links. */
   PUBLIC_URL: z.string().url().optional(),
@@ -50,6 +56,11 @@ function buildConfig(env: z.infer<typeof Env>) {
     port: env.PORT,
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
+    databaseOwnerUrl: env.DATABASE_OWNER_URL,
+    audit: {
+      sealSeconds: env.AUDIT_SEAL_SECONDS,
+      sealFile: path.resolve(env.AUDIT_SEAL_FILE ?? path.join(dataDir, 'audit-seals.jsonl')),
+    },
     dataDir,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     secretKey: env.SECRET_KEY,

@@ -20,7 +20,10 @@ async function startServer(): Promise<{ child: ChildProcess; port: number; outpu
     LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
   };
+  // As a newcomer runs it: no database URL, no key, the seal file beside the data.
   delete env.DATABASE_URL;
+  delete env.SECRET_KEY;
+  delete env.AUDIT_SEAL_FILE;
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
     env,
@@ -51,7 +54,9 @@ function exited(child: ChildProcess): Promise<number | null> {
 async function countPractices(): Promise<number> {
   const running = runningPostmaster(path.join(dataDir, 'pgdata'));
   assert.ok(running);
-  const c = new pg.Client({ host: '127.0.0.1', port: running.port, user: 'calmdesk', password: 'calmdesk-embedded', database: 'calmdesk' });
+  // The owner's generated password, from the credentials file an operator would read.
+  const creds = JSON.parse(fs.readFileSync(path.join(dataDir, 'db-credentials.json'), 'utf8')) as { owner: string };
+  const c = new pg.Client({ host: '127.0.0.1', port: running.port, user: 'calmdesk_owner', password: creds.owner, database: 'calmdesk' });
   await c.connect();
   try {
     return (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM practices')).rows[0]?.n ?? -1;
@@ -70,6 +75,9 @@ describe('npm start with the embedded database', () => {
     assert.match(server.output(), /stopped cleanly/);
     assert.equal(runningPostmaster(path.join(dataDir, 'pgdata')), undefined, 'no postgres left running');
     assert.match(fs.readFileSync(path.join(dataDir, 'postgres.log'), 'utf8'), /database system is shut down/);
+    // Stopping sealed the access log, in the file beside the data: both demo practices and the accounts.
+    const seals = fs.readFileSync(path.join(dataDir, 'audit-seals.jsonl'), 'utf8').trim().split('\n');
+    assert.ok(new Set(seals.map((l) => (JSON.parse(l) as { chain: string }).chain)).size >= 3, seals.join('\n'));
   });
 
   it('recovers after the server was killed, keeping the data and not seeding twice', async () => {

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { acquireDatabase, createDb, migrate, warmPool } from './db/database.ts';
-import { createBoss, installJobs, QUEUES } from './platform/jobs.ts';
+import { acquireDatabase, createDb, prepareDatabase, warmPool } from './db/database.ts';
+import { sealKeyOf, startSealer } from './platform/audit-seal.ts';
+import { createBoss, QUEUES } from './platform/jobs.ts';
 import { emailSender } from './platform/mail.ts';
 import { startAppointmentMessages } from './modules/scheduling/reminders.ts';
 import { SecretBox } from './platform/crypto.ts';
@@ -18,19 +19,28 @@ async function main(): Promise<void> {
   guardSingleServer(lockFile);
 
   const database = await acquireDatabase(config, { log: (m) => (config.logLevel === 'debug' ? console.log(m) : undefined) });
-  const db = createDb(database.url);
+  // Migrations, the job schema and the grants as the schema's owner; requests as calmdesk_app.
+  const prepared = await prepareDatabase(database, config).catch(async (err: unknown) => {
+    await database.close();
+    fs.rmSync(lockFile, { force: true });
+    throw err;
+  });
+  for (const w of prepared.warnings) console.warn(`warning: ${w}`);
+  const db = createDb(prepared.appUrl);
   let stopping = false;
-  const boss = createBoss(database.url, {
+  const boss = createBoss(prepared.appUrl, {
     workers: config.jobs,
     // A poll cut off by Ctrl-C is expected; anything else is worth a line in the log.
     onError: (err) => (stopping ? undefined : console.error(`background jobs: ${err.message}`)),
   });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let seeded: string | null = null;
+  const deps = { config, db, secrets: SecretBox.fromConfig(config) };
+  const sealer = startSealer(db, sealKeyOf(deps), {
+    sealSeconds: config.audit.sealSeconds,
+    onError: (err) => (stopping ? undefined : console.error(`access-log sealing: ${err.message}`)),
+  });
   try {
-    await migrate(db);
-    await installJobs(database.url);
-    const deps = { config, db, secrets: SecretBox.fromConfig(config) };
     seeded = config.seedDemo ? await seedDemo(deps, { onlyIfEmpty: true }) : null;
     await boss.start();
     if (config.jobs) {
@@ -47,6 +57,7 @@ async function main(): Promise<void> {
     // Leave nothing running behind a failed start (the embedded database above all).
     await app?.close().catch(() => undefined);
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    await sealer.stop().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     await database.close();
     fs.rmSync(lockFile, { force: true });
@@ -65,6 +76,10 @@ async function main(): Promise<void> {
     console.log(`${signal}: stopping Calmdesk…`);
     await server.close().catch(() => undefined);
     await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
+    // The last seal covers everything written until now.
+    await sealer
+      .stop()
+      .catch((err: unknown) => console.error(`could not seal the access log: ${err instanceof Error ? err.message : String(err)}`));
     await db.destroy().catch(() => undefined);
     await database.close();
     fs.rmSync(lockFile, { force: true });

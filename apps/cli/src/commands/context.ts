@@ -1,18 +1,24 @@
 import { loadConfig } from '../../../server/src/config.ts';
-import { acquireDatabase, createDb, migrate } from '../../../server/src/db/database.ts';
+import { acquireDatabase, createDb, prepareDatabase } from '../../../server/src/db/database.ts';
 import type { AppDeps } from '../../../server/src/platform/context.ts';
 import { SecretBox } from '../../../server/src/platform/crypto.ts';
 
-/** Opens the configured database (migrated), runs `fn`, and always closes what it opened. */
+/**
+ * Opens the configured database (migrated as its owner), runs `fn` as the application role, and
+ * always closes what it opened.
+ */
 export async function withDeps<T>(fn: (deps: AppDeps) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const database = await acquireDatabase(config, { attach: true });
-  const db = createDb(database.url, 4);
   try {
-    await migrate(db);
-    return await fn({ config, db, secrets: SecretBox.fromConfig(config) });
+    const prepared = await prepareDatabase(database, config);
+    const db = createDb(prepared.appUrl, 4);
+    try {
+      return await fn({ config, db, secrets: SecretBox.fromConfig(config) });
+    } finally {
+      await db.destroy();
+    }
   } finally {
-    await db.destroy();
     await database.close();
   }
 }

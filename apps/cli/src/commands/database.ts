@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../../server/src/config.ts';
-import { acquireDatabase, createDb, migrate } from '../../../server/src/db/database.ts';
-import { installJobs } from '../../../server/src/platform/jobs.ts';
+import { acquireDatabase, prepareDatabase } from '../../../server/src/db/database.ts';
 import { UsageError, withDeps } from './context.ts';
 
 export function registerDatabaseCommands(program: Command): void {
@@ -11,13 +10,11 @@ export function registerDatabaseCommands(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const database = await acquireDatabase(config, { attach: true });
-      const db = createDb(database.url, 2);
       try {
-        const applied = await migrate(db);
-        await installJobs(database.url);
+        const { applied, warnings } = await prepareDatabase(database, config);
+        for (const w of warnings) console.warn(`warning: ${w}`);
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
       } finally {
-        await db.destroy();
         await database.close();
       }
     });

@@ -10,6 +10,9 @@ import * as m0004 from './migrations/0004_client_bsn_unique.ts';
 import * as m0005 from './migrations/0005_scheduling.ts';
 import * as m0007 from './migrations/0007_reminders.ts';
 import * as m0008 from './migrations/0008_booking_facts.ts';
+import * as m0009 from './migrations/0009_audit_links_seals_roles.ts';
+import { APP_ROLE, appConnection, grantAppRole } from './roles.ts';
+import { installJobs } from '../platform/jobs.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -29,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_scheduling': m0005,
   '0007_reminders': m0007,
   '0008_booking_facts': m0008,
+  '0009_audit_links_seals_roles': m0009,
 };
 
 /** At most this many statements are kept prepared per connection (the rest run unnamed). */
@@ -125,18 +129,30 @@ export async function migrate(db: Kysely<any>): Promise<string[]> {
 }
 
 export interface DatabaseHandle {
+  /** What the server's requests connect with (before `prepareDatabase` decides on the role). */
   url: string;
+  /** Migrations and the job schema: the schema's owner. */
+  ownerUrl: string;
+  /** The embedded cluster's superuser (creating roles and databases); undefined for DATABASE_URL. */
+  adminUrl: string | undefined;
   embedded: EmbeddedCluster | undefined;
   close(): Promise<void>;
 }
 
 /**
- * Resolves the database the configuration points at: `DATABASE_URL`, or the embedded
- * cluster in the data folder (started now; with `attach`, one already running is reused).
+ * Resolves the database the configuration points at: `DATABASE_URL` (with
+ * `DATABASE_OWNER_URL` for migrations when given), or the embedded cluster in the data folder
+ * (started now; with `attach`, one already running is reused).
  */
 export async function acquireDatabase(config: Config, opts: { attach?: boolean; log?: (m: string) => void } = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
-    return { url: config.databaseUrl, embedded: undefined, close: async () => undefined };
+    return {
+      url: config.databaseUrl,
+      ownerUrl: config.databaseOwnerUrl ?? config.databaseUrl,
+      adminUrl: undefined,
+      embedded: undefined,
+      close: async () => undefined,
+    };
   }
   const embedded = await startEmbedded({
     dataDir: config.dataDir,
@@ -144,5 +160,43 @@ export async function acquireDatabase(config: Config, opts: { attach?: boolean; 
     attach: opts.attach,
     log: opts.log,
   });
-  return { url: embedded.url, embedded, close: () => embedded.stop() };
+  return { url: embedded.url, ownerUrl: embedded.ownerUrl, adminUrl: embedded.adminUrl, embedded, close: () => embedded.stop() };
+}
+
+export interface PreparedDatabase {
+  /** The URL the server's requests use: the application role's. */
+  appUrl: string;
+  /** Migrations applied by this run. */
+  applied: string[];
+  /** What an operator should know about the roles (printed at start). */
+  warnings: string[];
+}
+
+/**
+ * As the owner: applies pending migrations, installs the job schema and grants the application
+ * role its rights; then decides how requests connect. A DATABASE_URL that is a superuser is
+ * reported, and refused in production.
+ */
+export async function prepareDatabase(handle: DatabaseHandle, config: Pick<Config, 'env'>): Promise<PreparedDatabase> {
+  const owner = createDb(handle.ownerUrl, 2, { applicationName: 'calmdesk-migrate' });
+  let applied: string[];
+  try {
+    applied = await migrate(owner);
+    await installJobs(handle.ownerUrl);
+    await grantAppRole(owner);
+  } finally {
+    await owner.destroy();
+  }
+  const conn = await appConnection(handle.url);
+  const warnings: string[] = [];
+  if (conn.superuser) {
+    const msg = `DATABASE_URL connects as ${conn.loginRole}, a PostgreSQL superuser: it could switch the access log's protections off. Requests run as ${APP_ROLE} (SET ROLE), but give the server a login without superuser (see README, "Database roles").`;
+    if (config.env === 'production') throw new Error(`refusing to start in production: ${msg}`);
+    warnings.push(msg);
+  } else if (conn.switched) {
+    warnings.push(
+      `DATABASE_URL connects as ${conn.loginRole}, the owner of the schema; requests run as ${APP_ROLE} (SET ROLE). Give the server its own login (see README, "Database roles").`,
+    );
+  }
+  return { appUrl: conn.url, applied, warnings };
 }

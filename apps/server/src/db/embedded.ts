@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,13 +12,50 @@ import pg from 'pg';
  * `postmaster.pid` is removed, so no manual step is ever needed and no data is lost.
  */
 export interface EmbeddedCluster {
+  /** The server's requests: `calmdesk_app`, no superuser, no ownership, no UPDATE/DELETE on the access log. */
   url: string;
+  /** Migrations and the job schema: `calmdesk_owner`, owner of the database's objects, no superuser. */
+  ownerUrl: string;
+  /** The cluster's superuser, for creating roles and databases only. */
+  adminUrl: string;
   port: number;
   stop(): Promise<void>;
 }
 
-const USER = 'calmdesk';
-const PASSWORD = 'calmdesk-embedded';
+const ADMIN = 'calmdesk';
+const OWNER = 'calmdesk_owner';
+const APP = 'calmdesk_app';
+/** The superuser's password of clusters made before passwords were generated; replaced at their next start. */
+const LEGACY_PASSWORD = 'calmdesk-embedded';
+
+interface Credentials {
+  admin: string;
+  owner: string;
+  app: string;
+}
+
+const CREDENTIALS_FILE = 'db-credentials.json';
+
+function newPassword(): string {
+  return crypto.randomBytes(24).toString('base64url');
+}
+
+/** The cluster's generated passwords, kept in the data folder, readable by its owner only. */
+function readCredentials(dataDir: string): Credentials | undefined {
+  const file = path.join(dataDir, CREDENTIALS_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Credentials>;
+  if (!parsed.admin || !parsed.owner || !parsed.app) throw new Error(`${file} is incomplete; restore it from a backup`);
+  return { admin: parsed.admin, owner: parsed.owner, app: parsed.app };
+}
+
+function writeCredentials(dataDir: string, creds: Credentials): void {
+  const file = path.join(dataDir, CREDENTIALS_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(creds, null, 2), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  fs.chmodSync(file, 0o600);
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -122,10 +160,10 @@ function runAs(): { uid: number; gid: number } | undefined {
   }
 }
 
-function initialise(bin: Binaries, pgdata: string, owner: { uid: number; gid: number } | undefined): void {
+function initialise(bin: Binaries, pgdata: string, owner: { uid: number; gid: number } | undefined, adminPassword: string): void {
   fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
   const pwfile = path.join(path.dirname(pgdata), `.pwfile-${process.pid}`);
-  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  fs.writeFileSync(pwfile, `${adminPassword}\n`, { mode: 0o600 });
   if (owner) {
     fs.chownSync(pgdata, owner.uid, owner.gid);
     fs.chownSync(pwfile, owner.uid, owner.gid);
@@ -133,7 +171,7 @@ function initialise(bin: Binaries, pgdata: string, owner: { uid: number; gid: nu
   try {
     execFileSync(
       bin.initdb,
-      [`--pgdata=${pgdata}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+      [`--pgdata=${pgdata}`, '--auth=scram-sha-256', `--username=${ADMIN}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
       {
         ...owner,
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -144,23 +182,31 @@ function initialise(bin: Binaries, pgdata: string, owner: { uid: number; gid: nu
   }
 }
 
-async function waitUntilReady(port: number, child: ChildProcess, logFile: string): Promise<void> {
+/**
+ * Waits until the server accepts the superuser, and answers the password that worked: the
+ * generated one, or (a cluster made before passwords were generated) the old fixed one.
+ */
+async function waitUntilReady(port: number, child: ChildProcess, logFile: string, passwords: string[]): Promise<string> {
   const deadline = Date.now() + 30_000;
   let exited = false;
   child.once('exit', () => (exited = true));
   while (Date.now() < deadline) {
     if (exited) throw new Error(`embedded PostgreSQL exited during start-up; see ${logFile}`);
-    const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch {
-      await client.end().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
+    for (const password of passwords) {
+      const client = new pg.Client({ host: '127.0.0.1', port, user: ADMIN, password, database: 'postgres' });
+      try {
+        await client.connect();
+        await client.end();
+        return password;
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        // 28P01: wrong password — try the next one; anything else: not ready yet.
+        if ((err as { code?: string }).code !== '28P01') break;
+      }
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`embedded PostgreSQL did not become ready in 30 s; see ${logFile}`);
+  throw new Error(`embedded PostgreSQL did not become ready in 30 s (or refused every known password); see ${logFile}`);
 }
 
 /**
@@ -177,18 +223,22 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedCluster
 
   if (opts.attach) {
     const running = runningPostmaster(pgdata);
-    if (running) {
-      return { url: connectionUrl(running.port, opts.database), port: running.port, stop: async () => undefined };
+    const creds = readCredentials(opts.dataDir);
+    if (running && creds) {
+      return { ...clusterUrls(running.port, opts.database, creds), port: running.port, stop: async () => undefined };
     }
   }
   await recover(pgdata, log);
 
   const bin = await binaries();
   const owner = runAs();
+  let creds = readCredentials(opts.dataDir);
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
     fs.rmSync(pgdata, { recursive: true, force: true });
     log('embedded PostgreSQL: initialising a new cluster');
-    initialise(bin, pgdata, owner);
+    creds = { admin: newPassword(), owner: newPassword(), app: newPassword() };
+    writeCredentials(opts.dataDir, creds);
+    initialise(bin, pgdata, owner, creds.admin);
   }
   const port = await freePort();
   const logFile = path.join(opts.dataDir, 'postgres.log');
@@ -201,30 +251,106 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedCluster
   );
   fs.closeSync(logFd);
   child.unref();
-  await waitUntilReady(port, child, logFile);
+  const stop = stopper(child);
+  try {
+    const adminPassword = await waitUntilReady(port, child, logFile, creds ? [creds.admin, LEGACY_PASSWORD] : [LEGACY_PASSWORD]);
+    if (!creds || adminPassword !== creds.admin) {
+      // A cluster from before generated passwords: the fixed superuser password is replaced.
+      creds = { admin: newPassword(), owner: creds?.owner ?? newPassword(), app: creds?.app ?? newPassword() };
+      writeCredentials(opts.dataDir, creds);
+    }
+    await provisionRoles(port, opts.database, adminPassword, creds);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ...clusterUrls(port, opts.database, creds), port, stop };
+}
 
-  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
-  await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(opts.database)}`);
-  await admin.end();
-
+function stopper(child: ChildProcess): () => Promise<void> {
   let stopped: Promise<void> | undefined;
-  return {
-    url: connectionUrl(port, opts.database),
-    port,
-    stop: () => {
-      stopped ??= (async () => {
-        const pid = child.pid;
-        if (pid === undefined || !isAlive(pid)) return;
-        process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
-        if (!(await waitForExit(pid, 20_000))) process.kill(pid, 'SIGQUIT');
-      })();
-      return stopped;
-    },
+  return () => {
+    stopped ??= (async () => {
+      const pid = child.pid;
+      if (pid === undefined || !isAlive(pid)) return;
+      process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+      if (!(await waitForExit(pid, 20_000))) process.kill(pid, 'SIGQUIT');
+    })();
+    return stopped;
   };
 }
 
-function connectionUrl(port: number, database: string): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+/**
+ * As the superuser: sets every password from the credentials file, makes sure the owner and the
+ * application role exist (neither a superuser), that the database exists and belongs to the owner,
+ * and hands the owner every object the superuser still owns in it (clusters made before the roles
+ * existed had everything owned by the superuser).
+ */
+async function provisionRoles(port: number, database: string, adminPassword: string, creds: Credentials): Promise<void> {
+  const connect = async (db: string, password: string) => {
+    const c = new pg.Client({ host: '127.0.0.1', port, user: ADMIN, password, database: db });
+    await c.connect();
+    return c;
+  };
+  const admin = await connect('postgres', adminPassword);
+  try {
+    const lit = (v: string) => admin.escapeLiteral(v);
+    await admin.query(`ALTER ROLE ${ADMIN} PASSWORD ${lit(creds.admin)}`);
+    for (const [role, password] of [
+      [OWNER, creds.owner],
+      [APP, creds.app],
+    ] as const) {
+      const found = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+      const verb = found.rowCount === 0 ? 'CREATE' : 'ALTER';
+      await admin.query(
+        `${verb} ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${lit(password)}`,
+      );
+    }
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)} OWNER ${OWNER}`);
+    else await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(database)} OWNER TO ${OWNER}`);
+  } finally {
+    await admin.end();
+  }
+  // The superuser's password was (re)set above.
+  const inDb = await connect(database, creds.admin);
+  try {
+    await inDb.query(`
+DO $do$
+DECLARE r record;
+BEGIN
+  FOR r IN
+    SELECT format('ALTER %s %I.%I OWNER TO ${OWNER}',
+             CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+             n.nspname, c.relname) AS stmt
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname IN ('public', 'pgboss') AND c.relowner = '${ADMIN}'::regrole
+       AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+    UNION ALL
+    SELECT format('ALTER ROUTINE %s OWNER TO ${OWNER}', p.oid::regprocedure)
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname IN ('public', 'pgboss') AND p.proowner = '${ADMIN}'::regrole
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+    UNION ALL
+    SELECT format('ALTER TYPE %s OWNER TO ${OWNER}', t.oid::regtype)
+      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+     WHERE n.nspname IN ('public', 'pgboss') AND t.typowner = '${ADMIN}'::regrole AND t.typtype IN ('e', 'd')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+    UNION ALL
+    SELECT format('ALTER SCHEMA %I OWNER TO ${OWNER}', n.nspname)
+      FROM pg_namespace n WHERE n.nspname = 'pgboss' AND n.nspowner = '${ADMIN}'::regrole
+  LOOP
+    EXECUTE r.stmt;
+  END LOOP;
+END
+$do$`);
+  } finally {
+    await inDb.end();
+  }
+}
+
+function clusterUrls(port: number, database: string, creds: Credentials): Pick<EmbeddedCluster, 'url' | 'ownerUrl' | 'adminUrl'> {
+  const url = (user: string, password: string, db: string) => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+  return { url: url(APP, creds.app, database), ownerUrl: url(OWNER, creds.owner, database), adminUrl: url(ADMIN, creds.admin, database) };
 }

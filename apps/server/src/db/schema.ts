@@ -175,8 +175,11 @@ export interface EmailAttachmentJson {
 }
 
 export interface AuditLogTable {
+  /** Position in the log (bigint as a string); the chain position is in audit_links. */
+  id: Generated<string>;
   chain_id: Generated<string>;
-  seq: Generated<string>;
+  /** The writing transaction (xid8), set by the database. */
+  tx: Generated<string | null>;
   at: Timestamp;
   practice_id: string | null;
   user_id: string | null;
@@ -192,14 +195,32 @@ export interface AuditLogTable {
   reason: string | null;
   request_id: string | null;
   ip_address: string | null;
-  prev_hash: Generated<Buffer>;
-  hash: Generated<Buffer>;
+}
+
+/** An entry's place in its chain, written by the linker (audit_link_pending) after commit. */
+export interface AuditLinksTable {
+  chain_id: string;
+  seq: string;
+  log_id: string;
+  v: number;
+  prev_hash: Buffer;
+  hash: Buffer;
 }
 
 export interface AuditChainHeadsTable {
   chain_id: string;
   last_seq: string;
   last_hash: Buffer;
+}
+
+export interface AuditSealsTable {
+  id: Generated<string>;
+  chain_id: string;
+  seq: string;
+  hash: Buffer;
+  sealed_at: Timestamp;
+  key_id: string;
+  mac: Buffer;
 }
 
 export interface ClientsTable {
@@ -528,6 +549,8 @@ export interface DB {
   email_outbox: EmailOutboxTable;
   audit_log: AuditLogTable;
   audit_chain_heads: AuditChainHeadsTable;
+  audit_links: AuditLinksTable;
+  audit_seals: AuditSealsTable;
   clients: ClientsTable;
   client_history: ClientHistoryTable;
   care_trajectories: CareTrajectoriesTable;

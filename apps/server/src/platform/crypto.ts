@@ -35,6 +35,14 @@ export class SecretBox {
     return new SecretBox(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex'));
   }
 
+  /**
+   * A key for another purpose derived from this one (HKDF-SHA-256), e.g. the access-log seal key:
+   * one secret to keep, and no derived key reveals the others.
+   */
+  derive(purpose: string): Buffer {
+    return Buffer.from(crypto.hkdfSync('sha256', this.#key, Buffer.alloc(0), purpose, 32));
+  }
+
   seal(plain: string): string {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.#key, iv);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { testConfig } from '../config.ts';
-import { createDb } from '../db/database.ts';
+import { createDb, type Db } from '../db/database.ts';
 import type { AppDeps } from '../platform/context.ts';
 import { SecretBox } from '../platform/crypto.ts';
 
@@ -10,6 +10,11 @@ export interface TestApp {
   url: string;
   deps: AppDeps;
   app: FastifyInstance;
+  /**
+   * A superuser connection to the same database, for tests that play the attacker who controls
+   * the database (the application itself runs as calmdesk_app and cannot do what they do).
+   */
+  admin(): Db;
   close(): Promise<void>;
 }
 
@@ -29,15 +34,25 @@ export async function startTestApp(overrides: NodeJS.ProcessEnv = {}): Promise<T
   const port = typeof address === 'object' && address ? address.port : 0;
   // Links in e-mails must point at this instance (it listens on a random port).
   if (!overrides.PUBLIC_URL) config.publicUrl = `http://127.0.0.1:${port}`;
+  let admin: Db | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     deps,
     app,
+    admin: () => (admin ??= createDb(adminUrl(), 2)),
     close: async () => {
       await app.close();
       await db.destroy();
+      await admin?.destroy();
     },
   };
+}
+
+/** The run's superuser URL (set by `npm test`). */
+export function adminUrl(): string {
+  const url = process.env.TEST_ADMIN_URL;
+  if (!url) throw new Error('TEST_ADMIN_URL is not set: run tests with `npm test`');
+  return url;
 }
 
 export interface Reply<T = any> {

@@ -23,7 +23,7 @@ describe('an access-log entry that cannot be written', () => {
            RETURN NEW; END $$;
          CREATE TRIGGER ${fn} BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
       )
-      .execute(t.deps.db);
+      .execute(t.admin());
     try {
       const staff = await owner.get(`/api/v1/practices/${practice.id}/staff`);
       assert.equal(staff.status, 500);
@@ -35,7 +35,7 @@ describe('an access-log entry that cannot be written', () => {
       const row = await t.deps.db.selectFrom('practices').select('name').where('id', '=', practice.id).executeTakeFirstOrThrow();
       assert.equal(row.name, 'Audit Failure Practice', 'the change was rolled back with its audit entry');
     } finally {
-      await sql.raw(`DROP TRIGGER ${fn} ON audit_log; DROP FUNCTION ${fn}();`).execute(t.deps.db);
+      await sql.raw(`DROP TRIGGER ${fn} ON audit_log; DROP FUNCTION ${fn}();`).execute(t.admin());
     }
     const again = await owner.get(`/api/v1/practices/${practice.id}/staff`);
     assert.equal(again.status, 200);

@@ -24,7 +24,7 @@ async function lastEntry(practiceId: string) {
     .selectFrom('audit_log')
     .selectAll()
     .where('chain_id', '=', practiceId)
-    .orderBy('seq', 'desc')
+    .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirstOrThrow();
 }
@@ -92,14 +92,30 @@ describe('access log entries', () => {
 });
 
 describe('append-only log', () => {
-  it('is refused UPDATE, DELETE and TRUNCATE by the database', async () => {
+  it('is refused UPDATE, DELETE and TRUNCATE: the application role lacks the rights, and triggers refuse even an owner', async () => {
     const p = await createPopulatedPractice(t.deps);
     const { db } = t.deps;
-    await assert.rejects(db.updateTable('audit_log').set({ reason: 'rewritten' }).where('chain_id', '=', p.id).execute(), /append-only/);
-    await assert.rejects(db.deleteFrom('audit_log').where('chain_id', '=', p.id).execute(), /append-only/);
-    // Inside a transaction that is always rolled back, so a missing guard cannot wipe other tests' entries.
+    // The server's role: no such rights at all.
     await assert.rejects(
-      db.transaction().execute(async (tx) => {
+      db.updateTable('audit_log').set({ reason: 'rewritten' }).where('chain_id', '=', p.id).execute(),
+      /permission denied/,
+    );
+    await assert.rejects(db.deleteFrom('audit_log').where('chain_id', '=', p.id).execute(), /permission denied/);
+    await assert.rejects(sql`TRUNCATE audit_log`.execute(db), /permission denied/);
+    await assert.rejects(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(db), /must be owner/);
+    await assert.rejects(sql`SET session_replication_role = replica`.execute(db), /permission denied/);
+    await assert.rejects(sql`UPDATE audit_chain_heads SET last_seq = 0`.execute(db), /permission denied/);
+    await assert.rejects(
+      sql`INSERT INTO audit_links (chain_id, seq, log_id, v, prev_hash, hash) VALUES (${p.id}, 999, 1, 2, '', '')`.execute(db),
+      /permission denied/,
+    );
+    // A role with the rights (the superuser) still meets the triggers, inside a transaction that is
+    // always rolled back, so a missing guard cannot wipe other tests' entries.
+    const admin = t.admin();
+    await assert.rejects(admin.updateTable('audit_log').set({ reason: 'rewritten' }).where('chain_id', '=', p.id).execute(), /append-only/);
+    await assert.rejects(admin.deleteFrom('audit_log').where('chain_id', '=', p.id).execute(), /append-only/);
+    await assert.rejects(
+      admin.transaction().execute(async (tx) => {
         await sql`TRUNCATE audit_log`.execute(tx);
         throw new Error('TRUNCATE was allowed');
       }),
@@ -114,28 +130,33 @@ describe('append-only log', () => {
     for (let i = 0; i < 4; i++) assert.equal((await owner.get(`/api/v1/practices/${p.id}/staff`)).status, 200);
     const clean = await owner.post(`/api/v1/practices/${p.id}/audit-log/verify`);
     assert.equal(clean.status, 200);
-    assert.deepEqual(clean.body, { intact: true, checked: 5, firstBrokenSeq: null });
+    assert.equal(clean.body.intact, true);
+    assert.equal(clean.body.checked, 5);
+    assert.equal(clean.body.firstBrokenSeq, null);
 
-    const tamperedSeq = '3';
-    // DDL is transactional: the guard is off only inside this transaction, which re-enables it.
-    await t.deps.db.transaction().execute(async (tx) => {
-      await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(tx);
-      try {
-        await tx
-          .updateTable('audit_log')
-          .set({ reason: 'nothing to see here' })
-          .where('chain_id', '=', p.id)
-          .where('seq', '=', tamperedSeq)
-          .execute();
-      } finally {
-        await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`.execute(tx);
-      }
-    });
+    const tamperedSeq = 3;
+    const target = await t.deps.db
+      .selectFrom('audit_links')
+      .select('log_id')
+      .where('chain_id', '=', p.id)
+      .where('seq', '=', String(tamperedSeq))
+      .executeTakeFirstOrThrow();
+    // The attacker controls the database: as a superuser, with the triggers switched off for the session.
+    await t
+      .admin()
+      .connection()
+      .execute(async (c) => {
+        await sql`SET session_replication_role = replica`.execute(c);
+        try {
+          await c.updateTable('audit_log').set({ reason: 'nothing to see here' }).where('id', '=', target.log_id).execute();
+        } finally {
+          await sql`RESET session_replication_role`.execute(c);
+        }
+      });
     const res = await owner.post(`/api/v1/practices/${p.id}/audit-log/verify`);
     assert.equal(res.status, 200);
     assert.equal(res.body.intact, false);
-    assert.equal(res.body.firstBrokenSeq, Number(tamperedSeq));
-    await assert.rejects(t.deps.db.updateTable('audit_log').set({ reason: 'x' }).where('chain_id', '=', p.id).execute(), /append-only/);
+    assert.equal(res.body.firstBrokenSeq, tamperedSeq);
   });
 });
 
@@ -163,16 +184,16 @@ describe('reading the log', () => {
 
   it('filters by period: from inclusive, to exclusive', async () => {
     const { p, owner } = await practiceWithActivity();
-    const all = (await owner.get(`/api/v1/practices/${p.id}/audit-log?limit=500`)).body.items as { seq: number; at: string }[];
-    const oldestFirst = [...all].sort((x, y) => x.seq - y.seq);
+    const all = (await owner.get(`/api/v1/practices/${p.id}/audit-log?limit=500`)).body.items as { id: number; at: string }[];
+    const oldestFirst = [...all].sort((x, y) => x.id - y.id);
     const from = oldestFirst[2]!.at;
     const to = oldestFirst[5]!.at;
     const res = await owner.get(`/api/v1/practices/${p.id}/audit-log?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
     assert.equal(res.status, 200);
-    const expected = all.filter((e) => e.at >= from && e.at < to).map((e) => e.seq);
+    const expected = all.filter((e) => e.at >= from && e.at < to).map((e) => e.id);
     assert.ok(expected.length > 0);
     assert.deepEqual(
-      res.body.items.map((e: { seq: number }) => e.seq),
+      res.body.items.map((e: { id: number }) => e.id),
       expected,
     );
   });
@@ -197,7 +218,7 @@ describe('reading the log', () => {
 });
 
 describe('hash chain under concurrency', () => {
-  it('stays intact with contiguous sequence numbers after 50 concurrent audited requests', async () => {
+  it('stays intact with contiguous chain positions after 50 concurrent audited requests', async () => {
     const p = await createPopulatedPractice(t.deps);
     const owner = await signIn(t, p.owner);
     const member = await createUser(t.deps);
@@ -212,15 +233,20 @@ describe('hash chain under concurrency', () => {
       ),
     );
     assert.ok(answers.every((r) => r.status === 200 || r.status === 201));
-    const seqs = (await t.deps.db.selectFrom('audit_log').select('seq').where('chain_id', '=', p.id).orderBy('seq').execute()).map((r) =>
-      Number(r.seq),
-    );
-    assert.equal(seqs.length, before + 50);
-    assert.deepEqual(
-      seqs,
-      seqs.map((_, i) => i + 1),
-    );
     const verify = await owner.post(`/api/v1/practices/${p.id}/audit-log/verify`);
-    assert.deepEqual(verify.body, { intact: true, checked: before + 50, firstBrokenSeq: null });
+    assert.equal(verify.body.intact, true);
+    assert.equal(verify.body.checked, before + 50);
+    // Every entry is chained once, at contiguous positions (the verify entry itself is pending).
+    const links = await t.deps.db
+      .selectFrom('audit_links')
+      .innerJoin('audit_log', 'audit_log.id', 'audit_links.log_id')
+      .select(['audit_links.seq'])
+      .where('audit_links.chain_id', '=', p.id)
+      .orderBy('audit_links.seq')
+      .execute();
+    assert.deepEqual(
+      links.map((l) => Number(l.seq)),
+      Array.from({ length: before + 50 }, (_, i) => i + 1),
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AuditQuery } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
+import { sealKeyOf } from '../../platform/audit-seal.ts';
 import { verifyChain } from './verify-chain.ts';
 
 /** The practice's access log, newest first, filtered (owner with a recent second factor). */
@@ -11,8 +12,10 @@ export async function readAuditLog(ctx: PracticeCtx, q: z.infer<typeof AuditQuer
   let query = ctx.tx
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.user_id')
+    .leftJoin('audit_links', 'audit_links.log_id', 'audit_log.id')
     .select([
-      'audit_log.seq',
+      'audit_log.id',
+      'audit_links.seq',
       'audit_log.at',
       'audit_log.action',
       'audit_log.outcome',
@@ -30,13 +33,13 @@ export async function readAuditLog(ctx: PracticeCtx, q: z.infer<typeof AuditQuer
       'audit_log.ip_address',
     ])
     .where('audit_log.chain_id', '=', ctx.practiceId)
-    .orderBy('audit_log.seq', 'desc')
+    .orderBy('audit_log.id', 'desc')
     .limit(q.limit + 1);
   if (q.userId) query = query.where('audit_log.user_id', '=', q.userId);
   if (q.clientId) query = query.where('audit_log.client_id', '=', q.clientId);
   if (q.from) query = query.where('audit_log.at', '>=', new Date(q.from));
   if (q.to) query = query.where('audit_log.at', '<', new Date(q.to));
-  if (q.beforeSeq) query = query.where('audit_log.seq', '<', String(q.beforeSeq));
+  if (q.beforeId) query = query.where('audit_log.id', '<', String(q.beforeId));
   const rows = await query.execute();
   await scoped(ctx).audit({
     action: 'audit_log.read',
@@ -48,7 +51,8 @@ export async function readAuditLog(ctx: PracticeCtx, q: z.infer<typeof AuditQuer
   const page = rows.slice(0, q.limit);
   return {
     items: page.map((r) => ({
-      seq: Number(r.seq),
+      id: Number(r.id),
+      seq: r.seq === null ? null : Number(r.seq),
       at: r.at.toISOString(),
       action: r.action,
       outcome: r.outcome,
@@ -65,7 +69,7 @@ export async function readAuditLog(ctx: PracticeCtx, q: z.infer<typeof AuditQuer
       requestId: r.request_id,
       ipAddress: r.ip_address,
     })),
-    nextBeforeSeq: rows.length > q.limit ? Number(page[page.length - 1]?.seq) : null,
+    nextBeforeId: rows.length > q.limit ? Number(page[page.length - 1]?.id) : null,
   };
 }
 
@@ -73,12 +77,19 @@ export async function readAuditLog(ctx: PracticeCtx, q: z.infer<typeof AuditQuer
 export async function verifyPracticeLog(ctx: PracticeCtx) {
   requireRole(ctx, 'owner');
   requireStepUp(ctx);
-  const report = await verifyChain(ctx.tx, ctx.practiceId);
+  const report = await verifyChain(ctx.tx, ctx.practiceId, sealKeyOf(ctx.deps));
   await scoped(ctx).audit({
     action: 'audit_log.verify',
     entityType: 'audit_log',
     dataCategory: 'access_log',
-    reason: report.intact ? 'intact' : `broken at ${report.firstBrokenSeq}`,
+    reason: report.intact ? 'intact' : `broken: ${report.problems.join('; ')}`,
   });
-  return { intact: report.intact, checked: report.checked, firstBrokenSeq: report.firstBrokenSeq };
+  return {
+    intact: report.intact,
+    checked: report.checked,
+    firstBrokenSeq: report.firstBrokenSeq,
+    sealedSeq: report.sealedSeq,
+    sealedAt: report.sealedAt?.toISOString() ?? null,
+    pending: report.pending,
+  };
 }

@@ -34,7 +34,7 @@ export async function auditedClients(t: TestApp, practiceId: string, action: str
     .select('client_id')
     .where('practice_id', '=', practiceId)
     .where('action', '=', action)
-    .orderBy('seq')
+    .orderBy('id')
     .execute();
   return rows.map((r) => r.client_id);
 }

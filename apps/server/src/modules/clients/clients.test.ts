@@ -238,7 +238,7 @@ describe('finding clients', () => {
 
   it('writes exactly one access-log entry for reading a client', async () => {
     const entriesOf = async () =>
-      (await t.deps.db.selectFrom('audit_log').select('action').where('client_id', '=', anna.id).orderBy('seq').execute()).map(
+      (await t.deps.db.selectFrom('audit_log').select('action').where('client_id', '=', anna.id).orderBy('id').execute()).map(
         (r) => r.action,
       );
     const before = await entriesOf();

@@ -36,7 +36,7 @@ async function filledClient() {
 const rowsOf = async (clientId: string) => ({
   notes: (await t.deps.db.selectFrom('clinical_notes').select('id').where('client_id', '=', clientId).execute()).length,
   documents: (await t.deps.db.selectFrom('documents').select('id').where('client_id', '=', clientId).execute()).length,
-  audit: (await t.deps.db.selectFrom('audit_log').select('seq').where('client_id', '=', clientId).execute()).length,
+  audit: (await t.deps.db.selectFrom('audit_log').select('id').where('client_id', '=', clientId).execute()).length,
 });
 
 describe('destruction request', () => {

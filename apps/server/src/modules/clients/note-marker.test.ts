@@ -218,7 +218,7 @@ describe('clinical-note marker', () => {
     assert.equal(mails.length, 0);
     const audit = await t.deps.db
       .selectFrom('audit_log')
-      .select('seq')
+      .select('id')
       .where(sql<boolean>`audit_log::text LIKE ${like}`)
       .execute();
     assert.equal(audit.length, 0);
@@ -230,7 +230,7 @@ describe('clinical-note marker', () => {
     assert.equal(history.length, 0);
     const noteAudits = await t.deps.db
       .selectFrom('audit_log')
-      .select('seq')
+      .select('id')
       .where('entity_id', '=', ids.note ?? '')
       .execute();
     assert.ok(noteAudits.length >= 2, 'the note was audited');

@@ -162,7 +162,7 @@ describe('calendar feeds', () => {
     const made = await w.owner.post(`${w.base}/staff/${w.clinicianMembershipId}/calendar-feed`);
     const before = await t.deps.db
       .selectFrom('audit_log')
-      .select('seq')
+      .select('id')
       .where('practice_id', '=', w.practice.id)
       .where('action', '=', 'calendar.feed.read')
       .execute();

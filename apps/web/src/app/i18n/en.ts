@@ -239,6 +239,8 @@ export const en = {
   'audit.verify': 'Verify chain',
   'audit.intact': 'The log is intact: {n} entries checked, none changed.',
   'audit.broken': 'The log was changed! {n} entries checked; the chain breaks at entry {seq}.',
+  'audit.sealed': 'Sealed up to entry {seq} on {at}: a change before it is detected even if the chain was recomputed.',
+  'audit.notSealed': 'Not sealed yet: the log is sealed every minute.',
   'audit.filters': 'Filter the access log',
   'audit.user': 'User',
   'audit.anyone': 'Anyone',

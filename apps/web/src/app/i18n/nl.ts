@@ -240,6 +240,8 @@ export const nl: Record<MessageKey, string> = {
   'audit.verify': 'Keten controleren',
   'audit.intact': 'De log is intact: {n} regels gecontroleerd, geen gewijzigd.',
   'audit.broken': 'De log is gewijzigd! {n} regels gecontroleerd; de keten breekt bij regel {seq}.',
+  'audit.sealed': 'Verzegeld tot en met regel {seq} op {at}: een wijziging daarvoor wordt ontdekt, ook als de keten opnieuw is berekend.',
+  'audit.notSealed': 'Nog niet verzegeld: de log wordt elke minuut verzegeld.',
   'audit.filters': 'Toegangslog filteren',
   'audit.user': 'Gebruiker',
   'audit.anyone': 'Iedereen',

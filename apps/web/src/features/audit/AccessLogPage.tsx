@@ -29,8 +29,8 @@ export function AccessLogPage() {
     queryKey: ['practice', p, 'audit', filter],
     initialPageParam: undefined as number | undefined,
     queryFn: ({ pageParam }) =>
-      withStepUp(() => api.get(`/practices/${p}/audit-log${query({ ...filter, limit: PAGE, beforeSeq: pageParam })}`, AuditPage)),
-    getNextPageParam: (last) => last.nextBeforeSeq ?? undefined,
+      withStepUp(() => api.get(`/practices/${p}/audit-log${query({ ...filter, limit: PAGE, beforeId: pageParam })}`, AuditPage)),
+    getNextPageParam: (last) => last.nextBeforeId ?? undefined,
   });
   const verify = useMutation({ mutationFn: () => withStepUp(() => api.post(`/practices/${p}/audit-log/verify`, AuditVerifyResult)) });
   const fieldErrors = isApiError(log.error) ? log.error.fields : {};
@@ -55,6 +55,11 @@ export function AccessLogPage() {
           {verify.data.intact
             ? t('audit.intact', { n: verify.data.checked })
             : t('audit.broken', { n: verify.data.checked, seq: verify.data.firstBrokenSeq ?? '?' })}
+          <Text size="sm" mt={4}>
+            {verify.data.sealedSeq !== null && verify.data.sealedAt
+              ? t('audit.sealed', { seq: verify.data.sealedSeq, at: dateTime(verify.data.sealedAt, timeZone) })
+              : t('audit.notSealed')}
+          </Text>
         </Alert>
       ) : null}
       <ErrorAlert error={verify.error} />
@@ -84,8 +89,8 @@ export function AccessLogPage() {
                     {d.pages
                       .flatMap((pg) => pg.items)
                       .map((e) => (
-                        <Table.Tr key={e.seq}>
-                          <Table.Td>{e.seq}</Table.Td>
+                        <Table.Tr key={e.id}>
+                          <Table.Td>{e.seq ?? '…'}</Table.Td>
                           <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(e.at, timeZone)}</Table.Td>
                           <Table.Td>
                             {e.userName ?? '—'}
