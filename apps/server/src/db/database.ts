@@ -178,14 +178,20 @@ export interface PreparedDatabase {
  * reported, and refused in production.
  */
 export async function prepareDatabase(handle: DatabaseHandle, config: Pick<Config, 'env'>): Promise<PreparedDatabase> {
+  // One preparer at a time (a server and CLI commands may start together): concurrent GRANTs on
+  // the same objects fail with "tuple concurrently updated".
+  const lock = new pg.Client({ connectionString: handle.ownerUrl, application_name: 'calmdesk-migrate-lock' });
+  await lock.connect();
   const owner = createDb(handle.ownerUrl, 2, { applicationName: 'calmdesk-migrate' });
   let applied: string[];
   try {
+    await lock.query('SELECT pg_advisory_lock(7513000)');
     applied = await migrate(owner);
     await installJobs(handle.ownerUrl);
     await grantAppRole(owner);
   } finally {
     await owner.destroy();
+    await lock.end();
   }
   const conn = await appConnection(handle.url);
   const warnings: string[] = [];
