@@ -19,6 +19,7 @@ import { calendarRoutes } from './modules/scheduling/feed-routes.ts';
 import { slotRoutes } from './modules/scheduling/slot-routes.ts';
 import { waitlistRoutes } from './modules/scheduling/waitlist-routes.ts';
 import { clientImportRoutes } from './modules/clients/import-routes.ts';
+import { devOutboxEnabled } from './modules/dev/outbox-key.ts';
 import { devOutboxRoutes } from './modules/dev/routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { resolveSession, SESSION_COOKIE } from './modules/identity/session-store.ts';
@@ -114,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(slotRoutes, { prefix: '/practices/:practiceId' });
       await api.register(agendaRoutes);
       await api.register(calendarRoutes);
-      if (!deps.config.mail.smtpUrl && deps.config.env !== 'production') await api.register(devOutboxRoutes);
+      if (devOutboxEnabled(deps.config)) await api.register(devOutboxRoutes);
     },
     { prefix: '/api/v1' },
   );
