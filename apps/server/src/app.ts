@@ -124,7 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
     // Client-side routes: any non-API GET that is not a file gets the SPA shell.
     app.get('/*', { schema: { hide: true } }, (req, reply) => {
-      if (req.url.startsWith('/api/')) throw new AppError('not_found', 'no such route');
+      // An unknown API path answers like every unknown route, whether the web app is built or not.
+      if (req.url.startsWith('/api/')) return reply.callNotFound();
       return reply.sendFile('index.html');
     });
   }
