@@ -26,6 +26,7 @@ CREATE TABLE password_reset_requests (
   outcome text CHECK (outcome IN ('sent', 'limited', 'no_account'))
 );
 CREATE INDEX password_reset_requests_ip_idx ON password_reset_requests (ip_address, at);
+CREATE INDEX password_reset_requests_at_idx ON password_reset_requests (at);
 
 ALTER TABLE invitations ADD COLUMN revoked_at timestamptz;
 UPDATE invitations i SET revoked_at = now()

@@ -203,6 +203,28 @@ describe('password reset', () => {
     assert.equal((await validTokens(user.id)).length, 1);
   });
 
+  it('forgets processed requests after a day, keeping the recent ones that the limits count', async () => {
+    const old = uniqueEmail('old');
+    await t.deps.db
+      .insertInto('password_reset_requests')
+      .values({
+        email: old,
+        ip_address: '192.0.2.7',
+        at: new Date(Date.now() - 25 * 3_600_000),
+        processed_at: new Date(),
+        outcome: 'no_account',
+      })
+      .execute();
+    const recent = uniqueEmail('recent');
+    await askReset(recent);
+    await runResetJobs(recent);
+    const left = await t.deps.db.selectFrom('password_reset_requests').select('email').where('email', 'in', [old, recent]).execute();
+    assert.deepEqual(
+      left.map((r) => r.email),
+      [recent],
+    );
+  });
+
   it('the password.reset worker e-mails the link', async () => {
     const user = await createUser(t.deps);
     const boss = createBoss(process.env.TEST_DATABASE_URL ?? '', { workers: true });

@@ -10,6 +10,8 @@ import { enqueueEmail } from '../../platform/mail.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
 
 const RESET_VALID_MINUTES = 60;
+/** Requests are kept this long: well past the hour they are counted in, then the addresses go. */
+const REQUESTS_KEPT_HOURS = 24;
 
 /**
  * Records a request for a reset link and leaves the rest to the `password.reset` job. The
@@ -58,6 +60,17 @@ export async function processPasswordResetRequest(deps: AppDeps, requestId: stri
     const outcome = await issueResetLink(deps, tx, request);
     await tx.updateTable('password_reset_requests').set({ processed_at: new Date(), outcome }).where('id', '=', request.id).execute();
   });
+  await forgetOldRequests(deps);
+}
+
+/** Deletes a batch of requests past keeping (the address of someone without an account is not kept for long). */
+async function forgetOldRequests(deps: AppDeps): Promise<void> {
+  // SKIP LOCKED: jobs running side by side each take other rows instead of waiting on each other.
+  await sql`
+    DELETE FROM password_reset_requests WHERE id IN (
+      SELECT id FROM password_reset_requests
+       WHERE at < now() - make_interval(hours => ${REQUESTS_KEPT_HOURS}) AND processed_at IS NOT NULL
+       LIMIT 100 FOR UPDATE SKIP LOCKED)`.execute(deps.db);
 }
 
 async function issueResetLink(
