@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createTestPractice, createUser, uniqueEmail } from '../../apps/server/src/test/factories.ts';
+import { outboxUrl } from '../../apps/server/src/modules/dev/outbox-key.ts';
 import { browserSuite, enterCode, openPage, shot, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
@@ -34,10 +35,15 @@ describe('invitations in the web app', () => {
       await shot(page, '07-settings-invitations');
       await page.getByRole('button', { name: 'Sign out' }).click();
 
-      // The colleague opens the mail from the development mailbox and follows its link.
-      await page.getByRole('link', { name: 'Development mailbox' }).click();
+      // Without its key the mailbox shows nothing but where to find the link.
+      await page.goto('/dev/outbox');
+      await page.getByText('which Calmdesk prints in the terminal').waitFor();
+      // The colleague opens the mail from the development mailbox — through the link printed
+      // at start, with the key of the data folder — and follows its link.
+      await page.goto(outboxUrl(t.deps.config));
       const mail = page.getByRole('article').filter({ hasText: colleague });
       await mail.waitFor();
+      assert.equal(new URL(page.url()).hash, '', 'the key left the address bar');
       await shot(page, '08-dev-outbox');
       await mail.getByRole('link', { name: /\/invitation\?token=/ }).click();
       await page.getByText(practice.name).waitFor();

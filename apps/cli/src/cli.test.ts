@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
@@ -107,5 +109,26 @@ describe('the calmdesk command', () => {
     const verify = calmdesk('audit', 'verify', '--practice', id);
     assert.equal(verify.code, 1, verify.out);
     assert.match(verify.out, /entries were removed/);
+  });
+
+  it('prints the development mailbox link with the key of the data folder, and refuses when mail goes out through SMTP', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'calmdesk-cli-outbox-'));
+    try {
+      const run = (env: Record<string, string>) =>
+        spawnSync(process.execPath, [BIN, 'dev', 'outbox-url'], {
+          env: { ...process.env, NODE_ENV: 'test', CALMDESK_DATA_DIR: dataDir, PUBLIC_URL: 'http://calmdesk.test:3000', ...env },
+          encoding: 'utf8',
+        });
+      const first = run({});
+      assert.equal(first.status, 0, first.stderr);
+      const key = fs.readFileSync(path.join(dataDir, 'dev-outbox-key'), 'utf8').trim();
+      assert.equal(first.stdout.trim(), `http://calmdesk.test:3000/dev/outbox#key=${key}`);
+      assert.equal(run({}).stdout, first.stdout, 'the same key on every run');
+      const smtp = run({ SMTP_URL: 'smtp://mail.test:587' });
+      assert.equal(smtp.status, 2);
+      assert.match(smtp.stderr, /no development mailbox/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerClientCommands } from './commands/clients.ts';
 import { UsageError } from './commands/context.ts';
 import { registerDatabaseCommands } from './commands/database.ts';
+import { registerDevCommands } from './commands/dev.ts';
 import { registerPracticeCommands } from './commands/practice.ts';
 import { registerUserCommands } from './commands/user.ts';
 
@@ -22,6 +23,7 @@ registerUserCommands(program);
 registerPracticeCommands(program);
 registerAuditCommands(program);
 registerClientCommands(program);
+registerDevCommands(program);
 
 try {
   await program.parseAsync(process.argv);

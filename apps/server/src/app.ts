@@ -19,6 +19,7 @@ import { calendarRoutes } from './modules/scheduling/feed-routes.ts';
 import { slotRoutes } from './modules/scheduling/slot-routes.ts';
 import { waitlistRoutes } from './modules/scheduling/waitlist-routes.ts';
 import { clientImportRoutes } from './modules/clients/import-routes.ts';
+import { devOutboxEnabled } from './modules/dev/outbox-key.ts';
 import { devOutboxRoutes } from './modules/dev/routes.ts';
 import { identityRoutes } from './modules/identity/routes.ts';
 import { resolveSession, SESSION_COOKIE } from './modules/identity/session-store.ts';
@@ -114,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(slotRoutes, { prefix: '/practices/:practiceId' });
       await api.register(agendaRoutes);
       await api.register(calendarRoutes);
-      if (!deps.config.mail.smtpUrl && deps.config.env !== 'production') await api.register(devOutboxRoutes);
+      if (devOutboxEnabled(deps.config)) await api.register(devOutboxRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -123,7 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
     // Client-side routes: any non-API GET that is not a file gets the SPA shell.
     app.get('/*', { schema: { hide: true } }, (req, reply) => {
-      if (req.url.startsWith('/api/')) throw new AppError('not_found', 'no such route');
+      // An unknown API path answers like every unknown route, whether the web app is built or not.
+      if (req.url.startsWith('/api/')) return reply.callNotFound();
       return reply.sendFile('index.html');
     });
   }

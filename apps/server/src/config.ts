@@ -35,6 +35,12 @@ const Env = z.object({
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  /** Password-reset e-mails per account, and reset requests per source address, per hour. */
+  PASSWORD_RESET_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(3),
+  PASSWORD_RESET_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Invitations a practice sends per hour, in all and to one address. */
+  INVITATION_MAX_PER_PRACTICE: z.coerce.number().int().min(1).default(30),
+  INVITATION_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(3),
   COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto'),
   TRUST_PROXY: z.stringbool().default(false),
   SMTP_URL: z.string().url().optional(),
@@ -74,6 +80,16 @@ function buildConfig(env: z.infer<typeof Env>) {
       maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowMinutes: 15,
+    },
+    passwordReset: {
+      maxPerAccount: env.PASSWORD_RESET_MAX_PER_ACCOUNT,
+      maxPerAddress: env.PASSWORD_RESET_MAX_PER_ADDRESS,
+      windowMinutes: 60,
+    },
+    invitations: {
+      maxPerPractice: env.INVITATION_MAX_PER_PRACTICE,
+      maxPerAddress: env.INVITATION_MAX_PER_ADDRESS,
+      windowMinutes: 60,
     },
     trustProxy: env.TRUST_PROXY,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },

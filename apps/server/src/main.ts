@@ -7,8 +7,10 @@ import { sealKeyOf, startSealer } from './platform/audit-seal.ts';
 import { createBoss, QUEUES } from './platform/jobs.ts';
 import { emailSender } from './platform/mail.ts';
 import { startAppointmentMessages } from './modules/scheduling/reminders.ts';
+import { startPasswordResets } from './modules/identity/password-reset.ts';
 import { SecretBox } from './platform/crypto.ts';
 import { seedDemo } from './seed/demo.ts';
+import { devOutboxEnabled, outboxUrl } from './modules/dev/outbox-key.ts';
 
 /** `npm start`: config → database (embedded or external) → migrate → demo seed → http + jobs. */
 async function main(): Promise<void> {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
         for (const job of jobs) await sendEmail(job.data.emailId);
       });
       await startAppointmentMessages(boss, deps);
+      await startPasswordResets(boss, deps);
     }
     app = await buildApp(deps);
     await warmPool(db);
@@ -69,6 +72,8 @@ async function main(): Promise<void> {
     : 'DATABASE_URL';
   const ready = `Calmdesk ready on http://localhost:${config.port} in ${Date.now() - started} ms — database: ${where}`;
   console.log(seeded ? `${ready}\n${seeded}` : ready);
+  // Only the one who started the server sees this line, and with it the key to the mailbox.
+  if (devOutboxEnabled(config)) console.log(`Development mailbox: ${outboxUrl(config)}`);
 
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -55,7 +55,20 @@ export interface PasswordResetsTable {
   token_hash: Buffer;
   expires_at: RequiredTimestamp;
   used_at: Date | null;
+  /** Set when a newer token replaced this one (one valid token per account). */
+  revoked_at: Date | null;
   created_at: Timestamp;
+}
+
+/** A request for a reset link, worked off by the `password.reset` job. */
+export interface PasswordResetRequestsTable {
+  id: Generated<string>;
+  email: string;
+  ip_address: string;
+  request_id: string | null;
+  at: Timestamp;
+  processed_at: Date | null;
+  outcome: 'sent' | 'limited' | 'no_account' | null;
 }
 
 export interface PracticesTable {
@@ -108,6 +121,8 @@ export interface InvitationsTable {
   invited_by: string;
   expires_at: RequiredTimestamp;
   accepted_at: Date | null;
+  /** Set when a newer invitation to the same address replaced this one. */
+  revoked_at: Date | null;
   created_at: Timestamp;
 }
 
@@ -539,6 +554,7 @@ export interface DB {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   password_resets: PasswordResetsTable;
+  password_reset_requests: PasswordResetRequestsTable;
   practices: PracticesTable;
   memberships: MembershipsTable;
   invitations: InvitationsTable;

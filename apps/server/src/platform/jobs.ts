@@ -11,6 +11,8 @@ export const QUEUES = {
   emailSend: 'email.send',
   /** Appointment messages (invitation, reminder, change, cancellation), run at their due time. */
   appointmentRemind: 'appointment.remind',
+  /** A password-reset request: looks up the account, applies its limit, issues the token, mails it. */
+  passwordReset: 'password.reset',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -19,6 +21,7 @@ const RETRY: Record<QueueName, { retryLimit: number; retryDelay: number; retryBa
   'email.send': { retryLimit: 6, retryDelay: 10, retryBackoff: true },
   // 1, 2, 4, 8 and 16 minutes: about half an hour of trying before a reminder is given up.
   'appointment.remind': { retryLimit: 5, retryDelay: 60, retryBackoff: true },
+  'password.reset': { retryLimit: 5, retryDelay: 10, retryBackoff: true },
 };
 
 /** Attempts a job of this queue gets in all (the first and its retries). */

@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { testConfig } from '../config.ts';
@@ -16,6 +19,11 @@ export interface TestApp {
    */
   admin(): Db;
   close(): Promise<void>;
+  /**
+   * The development mailbox's key, read from the data folder as its operator would
+   * (`<dataDir>/dev-outbox-key`); send it in the `X-Calmdesk-Outbox-Key` header.
+   */
+  outboxKey(): string;
 }
 
 /**
@@ -25,7 +33,16 @@ export interface TestApp {
 export async function startTestApp(overrides: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run tests with `npm test`');
-  const config = testConfig({ DATABASE_URL: url, LOGIN_MAX_FAILURES_PER_ADDRESS: '100000', ...overrides });
+  // A data folder of its own (key files), unless the test names one.
+  const ownDataDir = overrides.CALMDESK_DATA_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'calmdesk-test-data-'));
+  const config = testConfig({
+    DATABASE_URL: url,
+    CALMDESK_DATA_DIR: ownDataDir,
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+    // Every test file signs in and asks for resets from 127.0.0.1; tests of the limit set their own.
+    PASSWORD_RESET_MAX_PER_ADDRESS: '100000',
+    ...overrides,
+  });
   const db = createDb(url, 10);
   const deps: AppDeps = { config, db, secrets: new SecretBox(crypto.createHash('sha256').update('calmdesk-test-key').digest()) };
   const app = await buildApp(deps);
@@ -44,7 +61,9 @@ export async function startTestApp(overrides: NodeJS.ProcessEnv = {}): Promise<T
       await app.close();
       await db.destroy();
       await admin?.destroy();
+      if (ownDataDir) fs.rmSync(ownDataDir, { recursive: true, force: true });
     },
+    outboxKey: () => fs.readFileSync(path.join(config.dataDir, 'dev-outbox-key'), 'utf8').trim(),
   };
 }
 

@@ -111,10 +111,19 @@ async function readJson(res: Response): Promise<unknown> {
  * Calls the JSON API and checks the answer against its shared schema.
  * Throws ApiError for any non-2xx answer (with field errors) or a network failure.
  */
-export async function request<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+export async function request<S extends z.ZodType>(
+  method: Method,
+  path: string,
+  schema: S,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<z.output<S>> {
   const res = await send(path, {
     method,
-    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    headers: {
+      ...extraHeaders,
+      ...(body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return schema.parse(await readJson(res));
@@ -137,7 +146,7 @@ export async function fetchBlob(path: string): Promise<Blob> {
 }
 
 export const api = {
-  get: <S extends z.ZodType>(path: string, schema: S) => request('GET', path, schema),
+  get: <S extends z.ZodType>(path: string, schema: S, headers?: Record<string, string>) => request('GET', path, schema, undefined, headers),
   post: <S extends z.ZodType>(path: string, schema: S, body: unknown = {}) => request('POST', path, schema, body),
   patch: <S extends z.ZodType>(path: string, schema: S, body: unknown) => request('PATCH', path, schema, body),
   put: <S extends z.ZodType>(path: string, schema: S, body: unknown) => request('PUT', path, schema, body),

@@ -66,6 +66,8 @@ export const Invitation = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   acceptedAt: z.string().nullable(),
+  /** When a newer invitation to the same address replaced this one. */
+  revokedAt: z.string().nullable(),
 });
 export const InvitationList = z.object({ items: z.array(Invitation) });
 export const InvitationTokenParams = z.strictObject({ token: z.string().min(20).max(200) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { withErrors } from '../../platform/openapi.ts';
+import { OUTBOX_KEY_HEADER, outboxKey, outboxKeyMatches } from './outbox-key.ts';
 
 const OutboxEmail = z.object({
   id: z.uuid(),
@@ -17,15 +18,26 @@ const OutboxSms = z.object({ id: z.uuid(), to: z.string(), text: z.string(), cre
 
 /**
  * The development outbox: with no SMTP configured, sent e-mails land here so invitations
- * and reset links can be followed locally. Not registered when SMTP_URL is set.
+ * and reset links can be followed locally. Not registered with SMTP_URL or in production
+ * (`devOutboxEnabled`). It holds every practice's invitation and reset links, so only whoever
+ * started the server may read it: a request without the key of the data folder
+ * (`outbox-key.ts`) gets the answer of a route that does not exist, signed in or not.
  */
 export const devOutboxRoutes: FastifyPluginAsyncZod = async (app) => {
+  const key = outboxKey(app.deps.config);
+  app.addHook('onRequest', async (req, reply) => {
+    if (!outboxKeyMatches(req.headers[OUTBOX_KEY_HEADER], key)) return reply.callNotFound();
+  });
+
   app.get(
     '/dev/outbox',
     {
       schema: {
         tags: ['development'],
         summary: 'E-mails sent to the local outbox (only without SMTP), and text messages of the logging SMS transport',
+        description:
+          'Development only. Needs the key printed at start (`npm start`, or `calmdesk dev outbox-url`) in the X-Calmdesk-Outbox-Key header; without it the route answers 404 like an unknown one.',
+        headers: z.object({ [OUTBOX_KEY_HEADER]: z.string().min(1).max(200) }),
         response: withErrors({ 200: z.object({ items: z.array(OutboxEmail), sms: z.array(OutboxSms) }) }),
       },
     },

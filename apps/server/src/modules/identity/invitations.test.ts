@@ -115,3 +115,135 @@ describe('invitations', () => {
     assert.equal(users.length, 1);
   });
 });
+
+async function openInvitations(practiceId: string, email: string) {
+  return t.deps.db
+    .selectFrom('invitations')
+    .select('id')
+    .where('practice_id', '=', practiceId)
+    .where('email', '=', email)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+describe('invitations: one valid link, limits, no account oracle', () => {
+  it('re-inviting an address revokes the previous link: one valid invitation per address and practice', async () => {
+    const email = uniqueEmail('again');
+    const { practice, owner, invitationId, token: first } = await invite(email, ['clinician']);
+    const res = await owner.post(`/api/v1/practices/${practice.id}/invitations`, { email, roles: ['back_office'] });
+    assert.equal(res.status, 201);
+    const second = (await lastEmailTo(t.deps, email))?.token;
+    assert.ok(second && second !== first);
+
+    const stale = await new Client(t.url).get(`/api/v1/invitations/${first}`);
+    assert.equal(stale.status, 400);
+    assert.equal(stale.body.error.code, 'token_invalid');
+    const staleAccept = await new Client(t.url).post(`/api/v1/invitations/${first}/accept`, { name: 'Old Link', password: PASSWORD });
+    assert.equal(staleAccept.status, 400);
+    assert.equal((await membershipsOf(practice.id, email)).length, 0);
+
+    const list = await owner.get(`/api/v1/practices/${practice.id}/invitations`);
+    const old = list.body.items.find((i: { id: string }) => i.id === invitationId);
+    assert.ok(old.revokedAt, 'the replaced invitation is listed as revoked');
+    assert.equal(list.body.items.find((i: { id: string }) => i.id === res.body.id).revokedAt, null);
+    assert.deepEqual(
+      (await openInvitations(practice.id, email)).map((i) => i.id),
+      [res.body.id],
+    );
+
+    const accept = await new Client(t.url).post(`/api/v1/invitations/${second}/accept`, { name: 'New Link', password: PASSWORD });
+    assert.equal(accept.status, 200);
+    assert.deepEqual((await membershipsOf(practice.id, email))[0]?.roles, ['back_office']);
+  });
+
+  it('concurrent invitations to one address leave one valid link and stop at the limit per address', async () => {
+    const email = uniqueEmail('burst');
+    const practice = await createTestPractice(t.deps);
+    const owner = await signIn(t, practice.owner);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => owner.post(`/api/v1/practices/${practice.id}/invitations`, { email, roles: ['clinician'] })),
+    );
+    const limit = t.deps.config.invitations.maxPerAddress;
+    const statuses = answers.map((a) => a.status).sort();
+    assert.deepEqual(statuses, [...Array<number>(limit).fill(201), ...Array<number>(8 - limit).fill(429)]);
+    const refused = answers.find((a) => a.status === 429);
+    assert.equal(refused?.body.error.code, 'rate_limited');
+    assert.deepEqual(
+      refused?.body.error.fields.map((f: { path: string }) => f.path),
+      ['body.email'],
+    );
+    assert.equal((await openInvitations(practice.id, email)).length, 1);
+    const mails = await t.deps.db.selectFrom('email_outbox').select('id').where('to_address', '=', email).execute();
+    assert.equal(mails.length, limit);
+  });
+
+  it('answers the same whether or not the invitee already has an account', async () => {
+    const practice = await createTestPractice(t.deps);
+    const owner = await signIn(t, practice.owner);
+    const existing = await createUser(t.deps);
+    const fresh = uniqueEmail('fresh');
+    const a = await owner.post(`/api/v1/practices/${practice.id}/invitations`, { email: existing.email, roles: ['clinician'] });
+    const b = await owner.post(`/api/v1/practices/${practice.id}/invitations`, { email: fresh, roles: ['clinician'] });
+    assert.equal(a.status, 201);
+    assert.equal(b.status, 201);
+    const shape = (r: typeof a) => ({
+      keys: Object.keys(r.body).sort(),
+      roles: r.body.roles,
+      acceptedAt: r.body.acceptedAt,
+      revokedAt: r.body.revokedAt,
+      headers: [...r.headers.keys()].filter((h) => h !== 'date' && h !== 'content-length'),
+    });
+    assert.deepEqual(shape(a), shape(b));
+    const mailA = await lastEmailTo(t.deps, existing.email);
+    const mailB = await lastEmailTo(t.deps, fresh);
+    assert.equal(mailA?.subject, mailB?.subject);
+    assert.equal(mailA?.text.replace(/token=\S+/, ''), mailB?.text.replace(/token=\S+/, ''));
+  });
+
+  it('refuses a NUL byte in the invitee address on body.email and invites no one', async () => {
+    const practice = await createTestPractice(t.deps);
+    const owner = await signIn(t, practice.owner);
+    const res = await owner.post(`/api/v1/practices/${practice.id}/invitations`, {
+      email: `a\u0000${uniqueEmail('nul')}`,
+      roles: ['clinician'],
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual(
+      res.body.error.fields.map((f: { path: string }) => f.path),
+      ['body.email'],
+    );
+    const rows = await t.deps.db.selectFrom('invitations').select('id').where('practice_id', '=', practice.id).execute();
+    assert.equal(rows.length, 0);
+  });
+});
+
+describe('invitations: the limit per practice', () => {
+  let small: TestApp;
+  before(async () => {
+    small = await startTestApp({ INVITATION_MAX_PER_PRACTICE: '3' });
+  });
+  after(() => small.close());
+
+  it('answers 429 once a practice sent its hourly number of invitations, and records nothing more', async () => {
+    const practice = await createTestPractice(small.deps);
+    const owner = await signIn(small, practice.owner);
+    for (let i = 0; i < 3; i++) {
+      const ok = await owner.post(`/api/v1/practices/${practice.id}/invitations`, { email: uniqueEmail(`n${i}`), roles: ['clinician'] });
+      assert.equal(ok.status, 201);
+    }
+    const email = uniqueEmail('fourth');
+    const res = await owner.post(`/api/v1/practices/${practice.id}/invitations`, { email, roles: ['clinician'] });
+    assert.equal(res.status, 429);
+    assert.equal(res.body.error.code, 'rate_limited');
+    const rows = await small.deps.db.selectFrom('invitations').select('id').where('practice_id', '=', practice.id).execute();
+    assert.equal(rows.length, 3);
+    assert.equal(await lastEmailTo(small.deps, email), undefined);
+
+    // Another practice is not held back by this one.
+    const other = await createTestPractice(small.deps);
+    const otherOwner = await signIn(small, other.owner);
+    const elsewhere = await otherOwner.post(`/api/v1/practices/${other.id}/invitations`, { email, roles: ['clinician'] });
+    assert.equal(elsewhere.status, 201);
+  });
+});

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Role } from '@calmdesk/shared';
 import type { AppDeps, PracticeCtx, RequestMeta } from '../../platform/context.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -17,6 +18,7 @@ function presentInvitation(r: {
   created_at: Date;
   expires_at: Date;
   accepted_at: Date | null;
+  revoked_at: Date | null;
 }) {
   return {
     id: r.id,
@@ -25,14 +27,23 @@ function presentInvitation(r: {
     createdAt: r.created_at.toISOString(),
     expiresAt: r.expires_at.toISOString(),
     acceptedAt: r.accepted_at?.toISOString() ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null,
   };
 }
 
-/** Invites a colleague by e-mail link into this practice with roles (owner, recent 2FA). */
+/**
+ * Invites a colleague by e-mail link into this practice with roles (owner, recent 2FA). A new
+ * invitation to the same address replaces the open one (its link stops working). Whether the
+ * address has an account is not looked up: the answer is the same either way. Throws
+ * `forbidden`, `step_up_required`, `conflict` (already a member) or `rate_limited`
+ * (INVITATION_MAX_PER_PRACTICE in all or INVITATION_MAX_PER_ADDRESS to one address per hour).
+ */
 export async function createInvitation(ctx: PracticeCtx, input: { email: string; roles: Role[] }) {
   requireRole(ctx, 'owner');
   requireStepUp(ctx);
   const db = scoped(ctx);
+  // A practice's invitations take turns, so a burst cannot pass the limits all at once.
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`invitations:${ctx.practiceId}`}))`.execute(ctx.tx);
   const member = await db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
@@ -40,6 +51,15 @@ export async function createInvitation(ctx: PracticeCtx, input: { email: string;
     .where('users.email', '=', input.email)
     .executeTakeFirst();
   if (member) throw AppError.field('body.email', 'this person is already a member of the practice', 'conflict');
+  await checkInvitationLimits(ctx, input.email);
+  const revoked = await db
+    .updateTable('invitations')
+    .set({ revoked_at: new Date() })
+    .where('email', '=', input.email)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
   const token = newToken();
   const row = await db
     .insertInto('invitations', [
@@ -51,7 +71,7 @@ export async function createInvitation(ctx: PracticeCtx, input: { email: string;
         expires_at: new Date(Date.now() + INVITATION_VALID_DAYS * 86_400_000),
       },
     ])
-    .returning(['id', 'email', 'roles', 'created_at', 'expires_at', 'accepted_at'])
+    .returning(['id', 'email', 'roles', 'created_at', 'expires_at', 'accepted_at', 'revoked_at'])
     .executeTakeFirstOrThrow();
   const practice = await ctx.tx
     .selectFrom('practices')
@@ -68,15 +88,43 @@ export async function createInvitation(ctx: PracticeCtx, input: { email: string;
       ? `U bent uitgenodigd voor ${practice.name} in Calmdesk.\n\nAccepteer via deze link (${INVITATION_VALID_DAYS} dagen geldig):\n${link}`
       : `You are invited to join ${practice.name} on Calmdesk.\n\nAccept with this link (valid for ${INVITATION_VALID_DAYS} days):\n${link}`,
   });
-  await db.audit({ action: 'staff.invite', entityType: 'invitation', entityId: row.id, dataCategory: 'staff' });
+  await db.audit({
+    action: 'staff.invite',
+    entityType: 'invitation',
+    entityId: row.id,
+    dataCategory: 'staff',
+    ...(revoked.length > 0 && { reason: `replaces invitation ${revoked.map((r) => r.id).join(', ')}` }),
+  });
   return presentInvitation(row);
+}
+
+async function checkInvitationLimits(ctx: PracticeCtx, email: string): Promise<void> {
+  const { maxPerPractice, maxPerAddress, windowMinutes } = ctx.deps.config.invitations;
+  const counts = await scoped(ctx)
+    .selectFrom('invitations')
+    .select((e) => [e.fn.countAll<string>().as('all'), e.fn.count<string>('id').filterWhere('email', '=', email).as('to_address')])
+    .where('created_at', '>', sql<Date>`now() - make_interval(mins => ${windowMinutes})`)
+    .executeTakeFirstOrThrow();
+  if (Number(counts.all) >= maxPerPractice) {
+    throw new AppError(
+      'rate_limited',
+      `this practice sent ${maxPerPractice} invitations in the last ${windowMinutes} minutes; try again later`,
+    );
+  }
+  if (Number(counts.to_address) >= maxPerAddress) {
+    throw AppError.field(
+      'body.email',
+      `this address was invited ${maxPerAddress} times in the last ${windowMinutes} minutes; try again later`,
+      'rate_limited',
+    );
+  }
 }
 
 export async function listInvitations(ctx: PracticeCtx) {
   requireRole(ctx, 'owner');
   const rows = await scoped(ctx)
     .selectFrom('invitations')
-    .select(['id', 'email', 'roles', 'created_at', 'expires_at', 'accepted_at'])
+    .select(['id', 'email', 'roles', 'created_at', 'expires_at', 'accepted_at', 'revoked_at'])
     .orderBy('created_at', 'desc')
     .limit(200)
     .execute();
@@ -95,11 +143,12 @@ async function openInvitation(deps: AppDeps, token: string) {
       'invitations.roles',
       'invitations.expires_at',
       'invitations.accepted_at',
+      'invitations.revoked_at',
       'practices.name as practice_name',
     ])
     .where('invitations.token_hash', '=', hashToken(token))
     .executeTakeFirst();
-  if (!inv || inv.accepted_at)
+  if (!inv || inv.accepted_at || inv.revoked_at)
     throw AppError.field('params.token', 'this invitation link is not valid or was already used', 'token_invalid');
   if (inv.expires_at.getTime() < Date.now())
     throw new AppError('invitation_expired', 'this invitation has expired; ask the practice for a new one');
@@ -127,8 +176,15 @@ export async function acceptInvitation(
 ) {
   await deps.db.transaction().execute(async (tx) => {
     const inv = await openInvitation(deps, token);
-    const locked = await tx.selectFrom('invitations').select('accepted_at').where('id', '=', inv.id).forUpdate().executeTakeFirstOrThrow();
-    if (locked.accepted_at) throw AppError.field('params.token', 'this invitation was already used', 'token_invalid');
+    // A concurrent acceptance or a newer invitation to the same address (which revokes this
+    // one) holds the row until it commits; what it decided is read here.
+    const locked = await tx
+      .selectFrom('invitations')
+      .select(['accepted_at', 'revoked_at'])
+      .where('id', '=', inv.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (locked.accepted_at || locked.revoked_at) throw AppError.field('params.token', 'this invitation was already used', 'token_invalid');
     let userId: string;
     const existing = await tx.selectFrom('users').select('id').where('email', '=', inv.email).executeTakeFirst();
     if (existing) {

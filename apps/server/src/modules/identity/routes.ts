@@ -107,6 +107,8 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Ask for a password-reset link by e-mail',
+        description:
+          'Answers 202 for any address, known or not; a background job sends the link (at most PASSWORD_RESET_MAX_PER_ACCOUNT per account per hour, a new link revoking the previous one). 429 after PASSWORD_RESET_MAX_PER_ADDRESS requests per hour from one source address.',
         body: PasswordResetRequestBody,
         response: withErrors({ 202: Ok }),
       },

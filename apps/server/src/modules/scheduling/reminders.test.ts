@@ -124,7 +124,7 @@ describe('appointment messages', () => {
     assert.equal(String(event.attendees[0]?.getFirstValue()).toLowerCase(), `mailto:${client.email}`);
 
     // The development outbox lists the attachment by name.
-    const outbox = await new Client(t.url).get('/api/v1/dev/outbox');
+    const outbox = await new Client(t.url).request('GET', '/api/v1/dev/outbox', undefined, { 'x-calmdesk-outbox-key': t.outboxKey() });
     assert.equal(outbox.status, 200);
     const listed = outbox.body.items.find((m: { id: string }) => m.id === mail.id);
     assert.deepEqual(listed?.attachments, ['afspraak.ics']);

@@ -80,7 +80,6 @@ export const en = {
   'login.title': 'Sign in',
   'login.submit': 'Sign in',
   'login.forgot': 'Forgot your password?',
-  'login.devMailbox': 'Development mailbox',
   'auth.code': '6-digit code',
   'enrol.title': 'Set up your authenticator app',
   'enrol.explain': 'Every Calmdesk account uses a second factor. Scan the QR code with an authenticator app, or type the key.',
@@ -231,6 +230,7 @@ export const en = {
   'invitations.sentAt': 'Sent',
   'invitations.expiresAt': 'Valid until',
   'invitations.accepted': 'Accepted',
+  'invitations.replaced': 'Replaced by a newer invitation',
   'invitations.expired': 'Expired',
   'invitations.pending': 'Waiting',
 
@@ -265,6 +265,8 @@ export const en = {
 
   'outbox.title': 'Development mailbox',
   'outbox.explain': 'No mail server is configured, so e-mails land here. Follow the links to accept invitations or reset passwords.',
+  'outbox.needKey':
+    'This mailbox opens only with its link, which Calmdesk prints in the terminal where it was started (or run: npx calmdesk dev outbox-url).',
   'outbox.empty': 'No e-mails yet.',
   'outbox.to': 'To {to}',
 };

@@ -81,7 +81,6 @@ export const nl: Record<MessageKey, string> = {
   'login.title': 'Inloggen',
   'login.submit': 'Inloggen',
   'login.forgot': 'Wachtwoord vergeten?',
-  'login.devMailbox': 'Ontwikkelpostvak',
   'auth.code': 'Code van 6 cijfers',
   'enrol.title': 'Stel uw authenticator-app in',
   'enrol.explain': 'Elk Calmdesk-account gebruikt een tweede factor. Scan de QR-code met een authenticator-app, of typ de sleutel over.',
@@ -232,6 +231,7 @@ export const nl: Record<MessageKey, string> = {
   'invitations.sentAt': 'Verstuurd',
   'invitations.expiresAt': 'Geldig tot',
   'invitations.accepted': 'Geaccepteerd',
+  'invitations.replaced': 'Vervangen door een nieuwere uitnodiging',
   'invitations.expired': 'Verlopen',
   'invitations.pending': 'In afwachting',
 
@@ -267,6 +267,8 @@ export const nl: Record<MessageKey, string> = {
   'outbox.title': 'Ontwikkelpostvak',
   'outbox.explain':
     'Er is geen mailserver ingesteld, dus e-mails komen hier terecht. Volg de links om uitnodigingen te accepteren of een wachtwoord te herstellen.',
+  'outbox.needKey':
+    'Dit postvak opent alleen met de eigen link, die Calmdesk afdrukt in de terminal waarin het is gestart (of voer uit: npx calmdesk dev outbox-url).',
   'outbox.empty': 'Nog geen e-mails.',
   'outbox.to': 'Aan {to}',
 };

@@ -69,9 +69,6 @@ export function LoginPage() {
           <Anchor component={Link} to="/forgot-password" size="sm">
             {t('login.forgot')}
           </Anchor>
-          <Anchor component={Link} to="/dev/outbox" size="sm">
-            {t('login.devMailbox')}
-          </Anchor>
         </Group>
       </Stack>
     </form>

@@ -1,9 +1,9 @@
-import { Anchor, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Fragment } from 'react';
-import { Link } from 'react-router';
+import { Fragment, useEffect } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { z } from 'zod';
-import { api } from '../../app/api.ts';
+import { api, isApiError } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n/index.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 
@@ -38,10 +38,49 @@ function MailText({ text }: { text: string }) {
   );
 }
 
-/** Development only: e-mails the server would have sent (no SMTP configured). */
+const KEY_STORAGE = 'calmdesk.devOutboxKey';
+
+/**
+ * The mailbox's key: from the link printed at start (`/dev/outbox#key=…`; a fragment never
+ * reaches a server, a log or a Referer), then kept for this tab so links followed from a mail
+ * can come back. The fragment is removed from the address bar and history.
+ */
+function useOutboxKey(): string | null {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get('key');
+  useEffect(() => {
+    if (!fromLink) return;
+    sessionStorage.setItem(KEY_STORAGE, fromLink);
+    void navigate(location.pathname, { replace: true });
+  }, [fromLink, location.pathname, navigate]);
+  return fromLink ?? sessionStorage.getItem(KEY_STORAGE);
+}
+
+/** Development only: e-mails the server would have sent (no SMTP configured), for whoever started it. */
 export function OutboxPage() {
   const { t, dateTime } = useI18n();
-  const outbox = useQuery({ queryKey: ['dev', 'outbox'], queryFn: () => api.get('/dev/outbox', Outbox) });
+  const key = useOutboxKey();
+  const outbox = useQuery({
+    queryKey: ['dev', 'outbox', key],
+    queryFn: () => api.get('/dev/outbox', Outbox, { 'X-Calmdesk-Outbox-Key': key ?? '' }),
+    enabled: key !== null,
+    retry: false,
+  });
+  // Without the right key the mailbox answers like a page that does not exist.
+  if (key === null || isApiError(outbox.error, 'not_found')) {
+    return (
+      <Stack>
+        <Title order={2}>{t('outbox.title')}</Title>
+        <Alert color="gray" variant="light" role="status">
+          {t('outbox.needKey')}
+        </Alert>
+        <Anchor component={Link} to="/login" size="sm">
+          {t('common.backToLogin')}
+        </Anchor>
+      </Stack>
+    );
+  }
   return (
     <Stack>
       <Title order={2}>{t('outbox.title')}</Title>

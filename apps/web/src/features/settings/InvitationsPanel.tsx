@@ -79,12 +79,14 @@ export function InvitationsPanel({ practiceId }: { practiceId: string }) {
     queryKey: keys.invitations(practiceId),
     queryFn: () => api.get(`/practices/${practiceId}/invitations`, InvitationList),
   });
-  const status = (i: { acceptedAt: string | null; expiresAt: string }) =>
+  const status = (i: { acceptedAt: string | null; revokedAt: string | null; expiresAt: string }) =>
     i.acceptedAt
       ? ['teal', t('invitations.accepted')]
-      : new Date(i.expiresAt) < new Date()
-        ? ['gray', t('invitations.expired')]
-        : ['blue', t('invitations.pending')];
+      : i.revokedAt
+        ? ['gray', t('invitations.replaced')]
+        : new Date(i.expiresAt) < new Date()
+          ? ['gray', t('invitations.expired')]
+          : ['blue', t('invitations.pending')];
   return (
     <Stack>
       <Paper withBorder p="lg" radius="md">
