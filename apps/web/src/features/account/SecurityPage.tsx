@@ -85,7 +85,7 @@ export function SecurityPage() {
                 {t('security.regenerate')}
               </ConfirmButton>
             </div>
-            <Text size="sm" c="dimmed">
+            <Text size="sm" c="gray.7">
               {t('security.lostPhone')}
             </Text>
           </Stack>

@@ -57,6 +57,8 @@ function RecoveryCodeForm({ onApp }: { onApp: () => void }) {
         title: t('verify.recoveryUsedTitle'),
         message: t('verify.recoveryUsed', { n: res.remaining }),
         autoClose: false,
+        // Under a title Mantine dims the message below AA contrast.
+        styles: { description: { color: 'var(--mantine-color-gray-8)' } },
         closeButtonProps: { 'aria-label': t('common.close') },
       });
       // StageGuard redirects once the refreshed account is complete.
