@@ -8,7 +8,7 @@ import { accessibilityProblems, browserSuite, openPage, saveRecoveryCodes, shot,
 const suite = browserSuite();
 
 describe('a lost authenticator app', () => {
-  test('a member saves the recovery codes at enrolment, later signs in with one, is warned, and makes a new set', async () => {
+  test('a member saves the recovery codes at enrolment, later signs in with one, is warned, sets up a new app and makes a new set of codes', async () => {
     const { t, browser } = suite;
     const user = await createUser(t.deps, { enrolled: false, name: 'Ruben Reserve' });
     await t.deps.db.updateTable('users').set({ locale: 'en' }).where('id', '=', user.id).execute();
@@ -62,12 +62,28 @@ describe('a lost authenticator app', () => {
       await warning.waitFor();
       assert.match((await warning.textContent()) ?? '', /9 recovery codes left/);
       await shot(page, '32-signed-in-with-recovery-code');
+      await warning.getByRole('button', { name: 'Close' }).click();
+      await warning.waitFor({ state: 'detached' });
 
-      // Sign-in security: 9 left; a new set (the recovery code was a fresh second factor).
+      // Sign-in security: 9 left. The recovery code was a fresh second factor: set up a new app …
       await page.getByRole('navigation').getByRole('link', { name: 'Sign-in security' }).click();
       await page.getByTestId('recovery-remaining').filter({ hasText: '9 of 10 recovery codes left.' }).waitFor();
       await shot(page, '33-security');
       a11y.push(...(await accessibilityProblems(page)).map((p) => `33-security: ${p}`));
+      await page.getByRole('button', { name: 'Set up a new authenticator app' }).click();
+      const newKey = page.getByTestId('totp-secret');
+      await newKey.waitFor();
+      const newSecret = (await newKey.getAttribute('data-secret')) ?? '';
+      assert.notEqual(newSecret, user.totpSecret);
+      await shot(page, '33b-new-authenticator');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `33b-new-authenticator: ${p}`));
+      await page.getByLabel('Code shown by the app').fill(currentTotp(newSecret));
+      await page.getByRole('button', { name: 'Confirm and continue' }).click();
+      await page.getByText('The new authenticator app is set up.', { exact: false }).waitFor();
+      const account = await t.deps.db.selectFrom('users').select('totp_secret_enc').where('id', '=', user.id).executeTakeFirstOrThrow();
+      assert.equal(t.deps.secrets.open(account.totp_secret_enc!), newSecret);
+
+      // … and make a new set of recovery codes.
       await page.getByRole('button', { name: 'Make new recovery codes' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Make new recovery codes' }).click();
       const fresh = await saveRecoveryCodes(page);

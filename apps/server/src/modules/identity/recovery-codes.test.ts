@@ -183,6 +183,45 @@ describe('recovery codes', () => {
     assert.ok(status.body.createdAt);
   });
 
+  it('after a sign-in with a recovery code, a new authenticator app replaces the lost one (recent second factor)', async () => {
+    const { user, codes } = await enrolled();
+    const lostSecret = user.totpSecret;
+    const client = await passwordStage(user);
+    assert.equal((await client.post('/api/v1/auth/recovery-code', { code: codes[0] })).status, 200);
+    const started = await client.post('/api/v1/me/authenticator');
+    assert.equal(started.status, 200);
+    const secret: string = started.body.secret;
+    assert.notEqual(secret, lostSecret);
+    const wrong = await client.post('/api/v1/me/authenticator/confirm', { code: wrongCode(secret) });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.error.fields[0].path, 'body.code');
+    assert.equal((await client.post('/api/v1/me/authenticator/confirm', { code: currentTotp(secret) })).status, 200);
+    assert.equal((await auditActions(user.id, 'auth.totp_replaced')).length, 1);
+
+    // The lost app's codes no longer sign in; the new app's do; the other recovery codes still work.
+    // The next time step is unused by either app and inside the server's window.
+    const step = Math.floor(Date.now() / 30_000) + 1;
+    const next = await passwordStage(user);
+    assert.equal((await next.post('/api/v1/auth/totp/verify', { code: currentTotp(lostSecret, step * 30_000 + 1000) })).status, 400);
+    user.totpSecret = secret;
+    user.lastStep = step;
+    assert.equal((await next.post('/api/v1/auth/totp/verify', { code: currentTotp(secret, step * 30_000 + 1000) })).status, 200);
+    assert.equal((await next.get('/api/v1/me/recovery-codes')).body.remaining, 9);
+    const mail = await t.deps.db
+      .selectFrom('email_outbox')
+      .select('subject')
+      .where('to_address', '=', user.email)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.match(mail.subject, /authenticator/);
+
+    // Without a recent second factor, no replacement starts.
+    await ageSecondFactor(t.deps, user, t.deps.config.session.stepUpMinutes + 1);
+    const stale = await next.post('/api/v1/me/authenticator');
+    assert.equal(stale.status, 403);
+    assert.equal(stale.body.error.code, 'step_up_required');
+  });
+
   it('is refused to an account without a second factor and to a signed-out caller', async () => {
     const user = await createUser(t.deps, { enrolled: false });
     const client = new Client(t.url);

@@ -32,8 +32,10 @@ import { confirmPasswordReset, requestPasswordReset } from './password-reset.ts'
 import { recoveryCodeStatus } from './recovery-codes.ts';
 import {
   confirmTotpEnrolment,
+  confirmTotpReplacement,
   regenerateRecoveryCodes,
   startTotpEnrolment,
+  startTotpReplacement,
   verifyRecoveryCode,
   verifySecondFactor,
 } from './second-factor.ts';
@@ -134,6 +136,36 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       return regenerateRecoveryCodes(app.deps, requireFullAuth(req), requestMeta(req));
+    },
+  );
+
+  app.post(
+    '/me/authenticator',
+    {
+      schema: {
+        tags,
+        summary: 'Start replacing the authenticator app, e.g. after a lost phone (recent 2FA; QR code and key)',
+        response: withErrors({ 200: TotpEnrolment }),
+      },
+    },
+    async (req) => {
+      return startTotpReplacement(app.deps, requireFullAuth(req));
+    },
+  );
+
+  app.post(
+    '/me/authenticator/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Finish replacing the authenticator app with a first code from the new app',
+        body: TotpCodeBody,
+        response: withErrors({ 200: Ok }),
+      },
+    },
+    async (req) => {
+      await confirmTotpReplacement(app.deps, requireFullAuth(req), req.body.code, requestMeta(req));
+      return { ok: true as const };
     },
   );
 

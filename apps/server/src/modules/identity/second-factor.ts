@@ -77,6 +77,70 @@ export async function confirmTotpEnrolment(
 }
 
 /**
+ * Starts replacing the authenticator app of an enrolled account (recent second factor: after
+ * a lost phone, a sign-in with a recovery code gives one). Like enrolment, the new secret
+ * waits on the session until a code from the new app proves it; the old app works until then.
+ */
+export async function startTotpReplacement(deps: AppDeps, auth: AuthState) {
+  requireRecentSecondFactor(deps, auth);
+  if (!auth.totpEnrolled) throw new AppError('conflict', 'no second factor is set up yet');
+  const secret = newTotpSecret();
+  await deps.db
+    .updateTable('sessions')
+    .set({ pending_totp_secret_enc: deps.secrets.seal(secret) })
+    .where('id', '=', auth.sessionId)
+    .execute();
+  return enrolmentMaterial(secret, auth.email);
+}
+
+/**
+ * Finishes the replacement with a first code of the new app: the old app stops working. The
+ * recovery codes stay as they are. The account holder is told by e-mail. Throws
+ * `invalid_totp_code`, `conflict` (not started on this session).
+ */
+export async function confirmTotpReplacement(deps: AppDeps, auth: AuthState, code: string, meta: RequestMeta): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const session = await tx
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['sessions.pending_totp_secret_enc', 'users.totp_enrolled_at', 'users.locale'])
+      .where('sessions.id', '=', auth.sessionId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (!session.pending_totp_secret_enc || !session.totp_enrolled_at) throw new AppError('conflict', 'start setting up the new app first');
+    const step = matchTotp(deps.secrets.open(session.pending_totp_secret_enc), code);
+    if (step === null) throw AppError.field('body.code', 'this code is not correct; check the time on your phone', 'invalid_totp_code');
+    const now = new Date();
+    await tx
+      .updateTable('users')
+      .set({ totp_secret_enc: session.pending_totp_secret_enc, totp_enrolled_at: now, totp_last_step: String(step), updated_at: now })
+      .where('id', '=', auth.userId)
+      .execute();
+    await tx
+      .updateTable('sessions')
+      .set({ second_factor_at: now, pending_totp_secret_enc: null })
+      .where('id', '=', auth.sessionId)
+      .execute();
+    await writeAudit(tx, {
+      action: 'auth.totp_replaced',
+      practiceId: null,
+      userId: auth.userId,
+      dataCategory: 'account',
+      requestId: meta.requestId,
+      ipAddress: meta.ip,
+    });
+    const nl = session.locale === 'nl';
+    await enqueueEmail(tx, deps.config, {
+      to: auth.email,
+      subject: nl ? 'Calmdesk: nieuwe authenticator-app ingesteld' : 'Calmdesk: a new authenticator app was set up',
+      text: nl
+        ? 'Er is zojuist een nieuwe authenticator-app ingesteld voor uw Calmdesk-account; de vorige werkt niet meer.\n\nWas u dit niet? Neem dan direct contact op met uw praktijk.'
+        : 'A new authenticator app was just set up for your Calmdesk account; the previous one no longer works.\n\nWas this not you? Contact your practice at once.',
+    });
+  });
+}
+
+/**
  * Verifies a TOTP code for this session: completes a login, or refreshes the step-up time.
  * A code (time step) already used is refused. Failures count toward the login lock-out.
  */
@@ -112,12 +176,12 @@ export async function verifyRecoveryCode(deps: AppDeps, auth: AuthState, code: s
       text: nl
         ? `Er is zojuist met een herstelcode ingelogd op uw Calmdesk-account. U heeft nog ${remaining} herstelcode(s).
 
-Bent u uw authenticator-app kwijt? Vraag een eigenaar van uw praktijk om die te resetten en stel daarna een nieuwe in. Maak op de pagina Beveiliging nieuwe herstelcodes aan.
+Bent u uw authenticator-app kwijt? Stel op de pagina Inlogbeveiliging een nieuwe in (binnen ${deps.config.session.stepUpMinutes} minuten na dit inloggen) en maak daar nieuwe herstelcodes aan.
 
 Was u dit niet? Neem dan direct contact op met uw praktijk.`
         : `Someone just signed in to your Calmdesk account with a recovery code. You have ${remaining} recovery code(s) left.
 
-Lost your authenticator app? Ask an owner of your practice to reset it, then set up a new one. Make new recovery codes on the Security page.
+Lost your authenticator app? Set up a new one on the Sign-in security page (within ${deps.config.session.stepUpMinutes} minutes of this sign-in), and make new recovery codes there.
 
 Was this not you? Contact your practice at once.`,
     });

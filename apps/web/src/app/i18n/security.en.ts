@@ -21,7 +21,7 @@ export const securityEn = {
   'verify.recoveryLabel': 'Recovery code',
   'verify.recoveryUsedTitle': 'You signed in with a recovery code',
   'verify.recoveryUsed':
-    '{n} recovery codes left. Lost your authenticator app? Ask an owner of your practice to reset it, and make new recovery codes under Sign-in security.',
+    '{n} recovery codes left. Lost your authenticator app? Set up a new one under Sign-in security now, and make new recovery codes there.',
 
   'security.title': 'Sign-in security',
   'security.explain': 'Your second factor: the authenticator app and the recovery codes for when you lose it.',
@@ -33,7 +33,12 @@ export const securityEn = {
   'security.regenerateQuestion': 'Make a new set of recovery codes? The codes you have now stop working.',
   'security.regenerated': 'New recovery codes made. The old ones no longer work.',
   'security.lostPhone':
-    'Lost your phone? Sign in with a recovery code, then ask an owner of your practice to reset your authenticator: at your next sign-in you set up the app again.',
+    'Lost your phone and your recovery codes? Ask an owner of your practice to reset your authenticator: at your next sign-in you set up the app again.',
+  'security.appTitle': 'Authenticator app',
+  'security.appExplain':
+    'A new phone, or a lost one? Set up the app again: the old app stops working once the new one shows a code. Lost the old phone? Sign in with a recovery code first.',
+  'security.replace': 'Set up a new authenticator app',
+  'security.replaced': 'The new authenticator app is set up. The old one no longer works.',
 
   'staff.resetSecondFactor': 'Reset authenticator',
   'staff.resetTitle': 'Reset the authenticator of {name}?',

@@ -24,7 +24,7 @@ export const securityNl: Record<keyof typeof securityEn, string> = {
   'verify.recoveryLabel': 'Herstelcode',
   'verify.recoveryUsedTitle': 'U bent ingelogd met een herstelcode',
   'verify.recoveryUsed':
-    'Nog {n} herstelcodes over. Authenticator-app kwijt? Vraag een eigenaar van uw praktijk om die te resetten, en maak nieuwe herstelcodes aan onder Inlogbeveiliging.',
+    'Nog {n} herstelcodes over. Authenticator-app kwijt? Stel nu een nieuwe in onder Inlogbeveiliging en maak daar nieuwe herstelcodes aan.',
 
   'security.title': 'Inlogbeveiliging',
   'security.explain': 'Uw tweede stap bij het inloggen: de authenticator-app en de herstelcodes voor als u die kwijtraakt.',
@@ -36,7 +36,12 @@ export const securityNl: Record<keyof typeof securityEn, string> = {
   'security.regenerateQuestion': 'Nieuwe herstelcodes maken? De codes die u nu heeft werken dan niet meer.',
   'security.regenerated': 'Nieuwe herstelcodes gemaakt. De oude werken niet meer.',
   'security.lostPhone':
-    'Telefoon kwijt? Log in met een herstelcode en vraag een eigenaar van uw praktijk om uw authenticator te resetten: bij de volgende keer inloggen stelt u de app opnieuw in.',
+    'Telefoon én herstelcodes kwijt? Vraag een eigenaar van uw praktijk om uw authenticator te resetten: bij de volgende keer inloggen stelt u de app opnieuw in.',
+  'security.appTitle': 'Authenticator-app',
+  'security.appExplain':
+    'Een nieuwe telefoon, of de oude kwijt? Stel de app opnieuw in: de oude app werkt niet meer zodra de nieuwe een code laat zien. Oude telefoon kwijt? Log dan eerst in met een herstelcode.',
+  'security.replace': 'Nieuwe authenticator-app instellen',
+  'security.replaced': 'De nieuwe authenticator-app is ingesteld. De oude werkt niet meer.',
 
   'staff.resetSecondFactor': 'Authenticator resetten',
   'staff.resetTitle': 'De authenticator van {name} resetten?',
