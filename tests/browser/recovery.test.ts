@@ -33,7 +33,7 @@ describe('a lost authenticator app', () => {
       await page.getByRole('list', { name: 'Recovery codes' }).waitFor();
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download (.txt)' }).click()]);
       assert.equal(download.suggestedFilename(), 'calmdesk-recovery-codes.txt');
-      const file = fs.readFileSync((await download.path())!, 'utf8');
+      const file = fs.readFileSync(await download.path(), 'utf8');
       const codes = await saveRecoveryCodes(page);
       assert.equal(codes.length, 10);
       for (const c of codes) assert.ok(file.includes(c), `${c} is missing from the downloaded file`);
