@@ -130,6 +130,23 @@ export async function signInPage(page: Page, user: TestUser): Promise<void> {
 }
 
 /**
+ * The step after confirming an enrolment code: reads the recovery codes shown once, ticks
+ * "I have saved these codes" and continues. Returns the codes (English texts: the account's
+ * own language applies only once the sign-in completes).
+ */
+export async function saveRecoveryCodes(page: Page): Promise<string[]> {
+  const list = page.getByRole('list', { name: 'Recovery codes' });
+  await list.waitFor();
+  const codes = (await list.getByRole('listitem').allTextContents()).map((c) => c.trim());
+  const next = page.getByRole('button', { name: 'Continue' });
+  if (!(await next.isDisabled())) throw new Error('Continue is enabled before the codes were marked saved');
+  await page.getByRole('checkbox', { name: 'I have saved these codes' }).check();
+  await next.click();
+  await list.waitFor({ state: 'detached' });
+  return codes;
+}
+
+/**
  * Types the user's next TOTP code into the form in `scope` and submits it with the button
  * named `submit`. nextCode may pick the oldest step the server still accepts; when a 30 s
  * boundary passes on a busy machine before the server checks it, the server refuses it and

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { currentTotp } from '../../apps/server/src/modules/identity/totp.ts';
 import { addMember, ageSecondFactor, createTestPractice, createUser, nextCode } from '../../apps/server/src/test/factories.ts';
-import { accessibilityProblems, browserSuite, enterCode, openPage, shot, withFailureShot } from './browser.ts';
+import { accessibilityProblems, browserSuite, enterCode, openPage, saveRecoveryCodes, shot, withFailureShot } from './browser.ts';
 
 const suite = browserSuite();
 
@@ -40,6 +40,13 @@ describe('the web app', () => {
       const step = Math.floor(Date.now() / 30_000);
       await page.getByLabel('Code shown by the app').fill(currentTotp(secret, step * 30_000 + 1000));
       await page.getByRole('button', { name: 'Confirm and continue' }).click();
+
+      // The recovery codes, shown once, before the app is entered.
+      await page.getByRole('list', { name: 'Recovery codes' }).waitFor();
+      await shot(page, '02b-recovery-codes');
+      a11y.push(...(await accessibilityProblems(page)).map((p) => `${'02b-recovery-codes'}: ${p}`));
+      const codes = await saveRecoveryCodes(page);
+      assert.equal(codes.length, 10);
 
       // Lands in the first practice (by name), in the account's own language (Dutch).
       const banner = page.getByTestId('current-practice-name');

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   second_factor_required: 401,
   invalid_totp_code: 400,
+  invalid_recovery_code: 400,
   step_up_required: 403,
   forbidden: 403,
   not_found: 404,

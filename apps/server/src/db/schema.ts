@@ -41,6 +41,14 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+export interface RecoveryCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: Buffer;
+  created_at: Timestamp;
+  used_at: Date | null;
+}
+
 export interface LoginAttemptsTable {
   id: Generated<string>;
   email: string;
@@ -588,6 +596,7 @@ export interface DB {
   waitlist_offers: WaitlistOffersTable;
   tasks: TasksTable;
   sms_outbox: SmsOutboxTable;
+  recovery_codes: RecoveryCodesTable;
 }
 
 /** Tables that hold one practice's data; every one carries `practice_id`. */

@@ -1,4 +1,5 @@
 import { createBrowserRouter } from 'react-router';
+import { SecurityPage } from '../features/account/SecurityPage.tsx';
 import { SessionsPage } from '../features/account/SessionsPage.tsx';
 import { AccessLogPage } from '../features/audit/AccessLogPage.tsx';
 import { EnrolPage } from '../features/auth/EnrolPage.tsx';
@@ -47,6 +48,7 @@ export function createRouter() {
           children: [
             { path: '/', element: <StartPage /> },
             { path: '/account/sessions', element: <SessionsPage /> },
+            { path: '/account/security', element: <SecurityPage /> },
             { path: '/agenda', element: <MyAgendaPage /> },
             {
               path: '/p/:practiceId',

@@ -11,6 +11,25 @@ export const LoginResponse = z.object({ stage: LoginStage });
 export const TotpCodeBody = z.strictObject({
   code: z.string().regex(/^\d{6}$/, 'code must be 6 digits'),
 });
+/** A recovery code as typed: case, spaces and dashes do not matter (`K7QM 2XHW 9TPE`). */
+export const RecoveryCodeBody = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .min(12, 'a recovery code has 12 letters and digits')
+    .max(32, 'a recovery code has 12 letters and digits')
+    .meta({ examples: ['k7qm-2xhw-9tpe'] }),
+});
+export const RecoveryCodeUsed = z.object({ ok: z.literal(true), remaining: z.number().int().min(0) });
+/** The recovery codes, shown this once (only their hashes are kept). */
+export const RecoveryCodes = z.object({ codes: z.array(z.string()), remaining: z.number().int().min(0) });
+export const RecoveryCodeStatus = z.object({
+  remaining: z.number().int().min(0),
+  /** When the current set was made; null when the account has none. */
+  createdAt: z.string().nullable(),
+});
+export const TotpEnrolmentConfirmed = z.object({ ok: z.literal(true), recoveryCodes: z.array(z.string()) });
+
 export const TotpEnrolment = z.object({
   secret: z.string(),
   otpauthUrl: z.string(),

@@ -11,10 +11,15 @@ import {
   Ok,
   PasswordResetConfirmBody,
   PasswordResetRequestBody,
+  RecoveryCodeBody,
+  RecoveryCodes,
+  RecoveryCodeStatus,
+  RecoveryCodeUsed,
   SessionList,
   SessionParams,
   TotpCodeBody,
   TotpEnrolment,
+  TotpEnrolmentConfirmed,
 } from '@calmdesk/shared';
 import { writeAudit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -24,7 +29,16 @@ import { acceptInvitation, previewInvitation } from './invitations.ts';
 import { login } from './login.ts';
 import { getMe, listSessions } from './me.ts';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.ts';
-import { confirmTotpEnrolment, startTotpEnrolment, verifySecondFactor } from './second-factor.ts';
+import { recoveryCodeStatus } from './recovery-codes.ts';
+import {
+  confirmTotpEnrolment,
+  confirmTotpReplacement,
+  regenerateRecoveryCodes,
+  startTotpEnrolment,
+  startTotpReplacement,
+  verifyRecoveryCode,
+  verifySecondFactor,
+} from './second-factor.ts';
 import { revokeSession, SESSION_COOKIE } from './session-store.ts';
 
 function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number) {
@@ -57,10 +71,17 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/auth/totp/enrolment/confirm',
-    { schema: { tags, summary: 'Finish setting up with a first code', body: TotpCodeBody, response: withErrors({ 200: Ok }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Finish setting up with a first code; answers the recovery codes, this once',
+        body: TotpCodeBody,
+        response: withErrors({ 200: TotpEnrolmentConfirmed }),
+      },
+    },
     async (req) => {
-      await confirmTotpEnrolment(app.deps, requireSession(req), req.body.code, requestMeta(req));
-      return { ok: true as const };
+      const { recoveryCodes } = await confirmTotpEnrolment(app.deps, requireSession(req), req.body.code, requestMeta(req));
+      return { ok: true as const, recoveryCodes };
     },
   );
 
@@ -76,6 +97,74 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       await verifySecondFactor(app.deps, requireSession(req), req.body.code, requestMeta(req));
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/auth/recovery-code',
+    {
+      schema: {
+        tags,
+        summary: "Use a one-time recovery code instead of the app's code (lost phone)",
+        body: RecoveryCodeBody,
+        response: withErrors({ 200: RecoveryCodeUsed }),
+      },
+    },
+    async (req) => {
+      const { remaining } = await verifyRecoveryCode(app.deps, requireSession(req), req.body.code, requestMeta(req));
+      return { ok: true as const, remaining };
+    },
+  );
+
+  app.get(
+    '/me/recovery-codes',
+    { schema: { tags, summary: 'How many recovery codes are left', response: withErrors({ 200: RecoveryCodeStatus }) } },
+    async (req) => {
+      return recoveryCodeStatus(app.deps.db, requireFullAuth(req).userId);
+    },
+  );
+
+  app.post(
+    '/me/recovery-codes',
+    {
+      schema: {
+        tags,
+        summary: 'Make a new set of recovery codes (recent 2FA); the old set stops working',
+        response: withErrors({ 200: RecoveryCodes }),
+      },
+    },
+    async (req) => {
+      return regenerateRecoveryCodes(app.deps, requireFullAuth(req), requestMeta(req));
+    },
+  );
+
+  app.post(
+    '/me/authenticator',
+    {
+      schema: {
+        tags,
+        summary: 'Start replacing the authenticator app, e.g. after a lost phone (recent 2FA; QR code and key)',
+        response: withErrors({ 200: TotpEnrolment }),
+      },
+    },
+    async (req) => {
+      return startTotpReplacement(app.deps, requireFullAuth(req));
+    },
+  );
+
+  app.post(
+    '/me/authenticator/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Finish replacing the authenticator app with a first code from the new app',
+        body: TotpCodeBody,
+        response: withErrors({ 200: Ok }),
+      },
+    },
+    async (req) => {
+      await confirmTotpReplacement(app.deps, requireFullAuth(req), req.body.code, requestMeta(req));
       return { ok: true as const };
     },
   );

@@ -8,6 +8,7 @@ import {
   LocationParams,
   LocationPatch,
   Location,
+  Ok,
   PracticeCreateBody,
   PracticeParams,
   PracticeProfile,
@@ -33,6 +34,7 @@ import {
 import { inPractice, practiceGate, requestMeta, requireFullAuth } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { createInvitation, listInvitations } from '../identity/invitations.ts';
+import { resetMemberSecondFactor } from '../identity/second-factor-reset.ts';
 import { createLocation, createRoom, listLocations, listRooms, updateLocation, updateRoom } from './locations.ts';
 import { createPractice, getPractice, updatePractice } from './profile.ts';
 import { createService, listServices, setServiceClinicians, updateService } from './services.ts';
@@ -195,6 +197,18 @@ export const practiceRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => inPractice(req, (ctx) => updateStaff(ctx, req.params.membershipId, req.body)),
+  );
+  app.post(
+    '/staff/:membershipId/second-factor/reset',
+    {
+      schema: {
+        tags,
+        summary: "Reset a member's authenticator app: they set one up again at the next sign-in (owner, recent 2FA)",
+        params: StaffParams,
+        response: withErrors({ 200: Ok }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => resetMemberSecondFactor(ctx, req.params.membershipId)),
   );
   app.get(
     '/staff/:membershipId/working-hours',

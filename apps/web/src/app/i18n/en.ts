@@ -2,6 +2,7 @@ import { agendaAvailabilityEn } from './agenda-availability.en.ts';
 import { clientsEn } from './clients.en.ts';
 import { myAgendaEn } from './my-agenda.en.ts';
 import { schedulingEn } from './scheduling.en.ts';
+import { securityEn } from './security.en.ts';
 import { settingsSchedulingEn } from './settings-scheduling.en.ts';
 import { waitlistEn } from './waitlist.en.ts';
 
@@ -11,6 +12,7 @@ export const en = {
   ...clientsEn,
   ...myAgendaEn,
   ...schedulingEn,
+  ...securityEn,
   ...settingsSchedulingEn,
   ...waitlistEn,
   'common.actions': 'Actions',

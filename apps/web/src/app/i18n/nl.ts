@@ -2,6 +2,7 @@ import { agendaAvailabilityNl } from './agenda-availability.nl.ts';
 import { clientsNl } from './clients.nl.ts';
 import { myAgendaNl } from './my-agenda.nl.ts';
 import { schedulingNl } from './scheduling.nl.ts';
+import { securityNl } from './security.nl.ts';
 import { settingsSchedulingNl } from './settings-scheduling.nl.ts';
 import { waitlistNl } from './waitlist.nl.ts';
 import type { MessageKey } from './en.ts';
@@ -12,6 +13,7 @@ export const nl: Record<MessageKey, string> = {
   ...clientsNl,
   ...myAgendaNl,
   ...schedulingNl,
+  ...securityNl,
   ...settingsSchedulingNl,
   ...waitlistNl,
   'common.actions': 'Acties',

@@ -69,6 +69,7 @@ export function AppLayout() {
           ) : null}
           {memberships.length > 1 ? link('/agenda', t('nav.myAgenda')) : null}
           {link('/account/sessions', t('nav.sessions'))}
+          {link('/account/security', t('nav.security'))}
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main bg="gray.0">

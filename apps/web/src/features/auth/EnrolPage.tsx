@@ -1,13 +1,14 @@
 import { Button, Code, Group, Image, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Ok, TotpEnrolment } from '@calmdesk/shared';
+import { TotpEnrolment, TotpEnrolmentConfirmed } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useT } from '../../app/i18n/index.tsx';
-import { useRefreshMe } from '../../app/session.ts';
+import { useMe, useRefreshMe } from '../../app/session.ts';
 import { CodeField } from '../../components/CodeField.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
+import { RecoveryCodes } from '../account/RecoveryCodes.tsx';
 import { StageGuard } from './StageGuard.tsx';
 
 /** `JBSWY3DPEHPK3PXP` → `JBSW Y3DP EHPK 3PXP`: easier to type from the screen. */
@@ -15,16 +16,15 @@ export function groupKey(secret: string): string {
   return secret.replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-function svgDataUrl(svg: string): string {
+export function svgDataUrl(svg: string): string {
   return `data:image/svg+xml;utf8,${encodeURIComponent(svg)}`;
 }
 
 const ENROLMENT_KEY = ['totp-enrolment'] as const;
 
-function EnrolForm() {
+function EnrolForm({ onConfirmed }: { onConfirmed: (recoveryCodes: string[]) => void }) {
   const t = useT();
   const qc = useQueryClient();
-  const refreshMe = useRefreshMe();
   const [code, setCode] = useState('');
   // Each start makes a new secret on the server; keep the one shown for this visit.
   const material = useQuery({
@@ -34,11 +34,10 @@ function EnrolForm() {
     retry: false,
   });
   const confirm = useMutation({
-    mutationFn: () => api.post('/auth/totp/enrolment/confirm', Ok, { code }),
-    onSuccess: async () => {
+    mutationFn: () => api.post('/auth/totp/enrolment/confirm', TotpEnrolmentConfirmed, { code }),
+    onSuccess: (res) => {
       qc.removeQueries({ queryKey: ENROLMENT_KEY });
-      // StageGuard redirects once the refreshed account is complete.
-      await refreshMe();
+      onConfirmed(res.recoveryCodes);
     },
   });
   return (
@@ -86,11 +85,34 @@ function EnrolForm() {
   );
 }
 
-/** Setting up the authenticator app at first sign-in: QR code or key, then a first code. */
+/**
+ * Setting up the authenticator app at first sign-in: QR code or key, then a first code, then
+ * the recovery codes (shown once). The account is complete on the server once the code is
+ * confirmed; the page refreshes it only after "I have saved them", so StageGuard's redirect
+ * cannot take the codes off the screen before then.
+ */
 export function EnrolPage() {
+  const me = useMe();
+  const refreshMe = useRefreshMe();
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  if (codes) {
+    return (
+      <RecoveryCodes
+        codes={codes}
+        email={me.data?.email ?? ''}
+        busy={leaving}
+        onContinue={() => {
+          setLeaving(true);
+          // StageGuard redirects once the refreshed account is complete.
+          void refreshMe().finally(() => setCodes(null));
+        }}
+      />
+    );
+  }
   return (
     <StageGuard stage="totp_enrolment_required">
-      <EnrolForm />
+      <EnrolForm onConfirmed={setCodes} />
     </StageGuard>
   );
 }

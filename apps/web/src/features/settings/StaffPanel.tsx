@@ -5,6 +5,7 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { useStaff, type Staff } from './api.ts';
 import { CalendarFeedModal } from './CalendarFeed.tsx';
+import { ResetSecondFactorModal } from './ResetSecondFactor.tsx';
 import { StaffEditModal } from './StaffEditModal.tsx';
 import { WorkingHoursModal } from './WorkingHoursModal.tsx';
 
@@ -17,13 +18,14 @@ interface Props {
   ownMembershipId: string;
 }
 
-/** Staff with roles and professional data; owners edit them and set working hours; calendar feeds per clinician. */
+/** Staff with roles and professional data; owners edit them, set working hours and reset a lost authenticator; calendar feeds per clinician. */
 export function StaffPanel({ practiceId, canEdit, canManageFeeds, ownMembershipId }: Props) {
   const t = useT();
   const staff = useStaff(practiceId);
   const [editing, setEditing] = useState<Staff | null>(null);
   const [hoursOf, setHoursOf] = useState<Staff | null>(null);
   const [feedOf, setFeedOf] = useState<Staff | null>(null);
+  const [resetOf, setResetOf] = useState<Staff | null>(null);
   return (
     <Paper withBorder p="md" radius="md">
       <QueryState query={staff} isEmpty={(d) => d.items.length === 0} empty={t('staff.empty')}>
@@ -86,6 +88,17 @@ export function StaffPanel({ practiceId, canEdit, canManageFeeds, ownMembershipI
                             {t('feed.button')}
                           </Button>
                         ) : null}
+                        {canEdit && s.active && s.membershipId !== ownMembershipId ? (
+                          <Button
+                            size="xs"
+                            variant="light"
+                            color="red"
+                            onClick={() => setResetOf(s)}
+                            aria-label={`${t('staff.resetSecondFactor')}: ${s.name}`}
+                          >
+                            {t('staff.resetSecondFactor')}
+                          </Button>
+                        ) : null}
                       </Group>
                     </Table.Td>
                   </Table.Tr>
@@ -98,6 +111,14 @@ export function StaffPanel({ practiceId, canEdit, canManageFeeds, ownMembershipI
       {editing ? <StaffEditModal practiceId={practiceId} member={editing} onClose={() => setEditing(null)} /> : null}
       {feedOf ? (
         <CalendarFeedModal practiceId={practiceId} membershipId={feedOf.membershipId} name={feedOf.name} onClose={() => setFeedOf(null)} />
+      ) : null}
+      {resetOf ? (
+        <ResetSecondFactorModal
+          practiceId={practiceId}
+          membershipId={resetOf.membershipId}
+          name={resetOf.name}
+          onClose={() => setResetOf(null)}
+        />
       ) : null}
       {hoursOf ? <WorkingHoursModal practiceId={practiceId} member={hoursOf} canEdit={canEdit} onClose={() => setHoursOf(null)} /> : null}
     </Paper>
