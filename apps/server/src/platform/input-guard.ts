@@ -59,7 +59,7 @@ function decodes(raw: string): string | null {
 }
 
 /**
- * Refuses a request whose path parameters, query or JSON body hold a control character, a
+ * Refuses a request whose path parameters, query, JSON body or declared headers hold a control character, a
  * lone surrogate or a bidirectional override anywhere (`text.ts` in shared says which), with a
  * field error per field (`body.firstName`, `query.q`). Runs before the route's schema, so no
  * route can forget it; raw bodies (PDF, CSV bytes) are checked by their own readers.
@@ -69,6 +69,10 @@ export async function refuseUnsafeText(req: FastifyRequest): Promise<void> {
   undecodableQuery(req.url, fields);
   unsafeTextFields(req.query, 'query', fields);
   unsafeTextFields(req.body, 'body', fields);
+  // Headers the route declares are input too (an Idempotency-Key is stored); HTTP lets through
+  // bytes 0x80–0xFF, which arrive as C1 controls.
+  const headers = req.routeOptions.schema?.headers as { shape?: Record<string, unknown> } | undefined;
+  for (const name of Object.keys(headers?.shape ?? {})) unsafeTextFields(req.headers[name], `headers.${name}`, fields);
   if (fields.length > 0) {
     throw new AppError('validation_failed', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
   }

@@ -215,6 +215,13 @@ describe('bad input: dates', () => {
       await owner.post(`${base}/appointments`, booking('2030-01-07T10:00', { recurrence: { frequency: 'weekly', until: '9999-01-01' } })),
       'body.recurrence.until',
     );
+    const runsOver = await owner.post(
+      `${base}/appointments`,
+      booking('2100-12-20T10:00', { recurrence: { frequency: 'weekly', count: 3 }, outsideHours: { reason: 'test' } }),
+    );
+    assert.equal(runsOver.status, 400, JSON.stringify(runsOver.body));
+    assert.deepEqual(paths(runsOver), ['body.recurrence.count']);
+    assert.match(runsOver.body.error.fields[0].message, /session 3 of the series falls after 2100/);
     for (const [start, end] of [
       ['0001-01-01', '0001-01-02'],
       ['9999-01-01T09:00', '9999-01-01T12:00'],
@@ -283,6 +290,20 @@ describe('bad input: characters no field may hold', () => {
     const broken = await owner.get(`${base}/clients?q=Jan%ED%A0%80sen`);
     assert.equal(broken.status, 400);
     assert.deepEqual(paths(broken), ['query.q']);
+    assert.equal(await snapshotPractice(t.deps, p.id), before);
+  });
+
+  it('refuses a C1 control in a header the route takes (the Idempotency-Key is stored)', async () => {
+    const before = await snapshotPractice(t.deps, p.id);
+    const res = await owner.request(
+      'POST',
+      `${base}/appointments`,
+      { clientIds: [p.clientId], clinicianIds: [p.leadMembershipId], serviceId: p.serviceId, mode: 'video', start: '2030-01-07T10:00' },
+      { 'idempotency-key': 'key-\u0085-1' },
+    );
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.deepEqual(paths(res), ['headers.idempotency-key']);
+    assert.match(res.body.error.fields[0].message, /control character \(U\+0085\) at position 5/);
     assert.equal(await snapshotPractice(t.deps, p.id), before);
   });
 

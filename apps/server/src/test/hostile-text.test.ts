@@ -102,11 +102,23 @@ function withValue(body: unknown, steps: Step[], value: string): unknown {
     const next = node[step.key];
     const wantArray = typeof steps[i + 1]?.key === 'number';
     if (next === null || typeof next !== 'object' || Array.isArray(next) !== wantArray) {
-      node[step.key] = wantArray ? [] : sample(anObject(step.schema), ctx, String(step.key));
+      node[step.key] = wantArray ? [] : sampleObject(step.schema, String(step.key));
     }
     node = node[step.key] as Record<string | number, unknown>;
   });
   return copy;
+}
+/**
+ * A valid object for an optional field the body's example leaves out; `{}` where the sampler
+ * knows no value (the hostile text is refused before the object is validated anyway).
+ */
+function sampleObject(schema: JsonSchema, field: string): unknown {
+  try {
+    return sample(anObject(schema), ctx, field);
+  } catch (err) {
+    if (err instanceof SamplerGap) return {};
+    throw err;
+  }
 }
 /** The object branch of a schema (a nullable object is an anyOf). */
 function anObject(s: JsonSchema): JsonSchema {
