@@ -5,24 +5,28 @@ import { AppError } from './errors.ts';
 /** Field errors reported at most per request (a body full of NULs needs no 10,000-line answer). */
 const MAX_REPORTED = 50;
 
-/** Every field error for text in `value` (strings, and keys of objects) holding a character no field may hold. */
+/**
+ * Every field error for text in `value` (strings, and keys of objects) holding a character no
+ * field may hold. Walks with its own stack: a 1 MB body of nested arrays is no stack overflow.
+ */
 export function unsafeTextFields(value: unknown, path: string, out: FieldError[] = []): FieldError[] {
-  if (out.length >= MAX_REPORTED) return out;
-  if (typeof value === 'string') {
-    const found = findUnsafeCharacter(value);
-    if (found) out.push({ path, message: unsafeCharacterMessage(found), sentences: [unsafeCharacterSentence(found)] });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => unsafeTextFields(item, `${path}.${i}`, out));
-  } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && !ArrayBuffer.isView(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      const bad = findUnsafeCharacter(key);
-      if (bad) {
-        // The key itself cannot be shown safely in a path; the field error names its parent.
-        out.push({ path, message: `a field name ${unsafeCharacterMessage(bad)}`, sentences: [unsafeCharacterSentence(bad)] });
-      } else {
-        unsafeTextFields(item, `${path}.${key}`, out);
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0 && out.length < MAX_REPORTED) {
+    const [node, at] = stack.pop()!;
+    if (typeof node === 'string') {
+      const found = findUnsafeCharacter(node);
+      if (found) out.push({ path: at, message: unsafeCharacterMessage(found), sentences: [unsafeCharacterSentence(found)] });
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${at}.${i}`]);
+    } else if (node !== null && typeof node === 'object' && !Buffer.isBuffer(node) && !ArrayBuffer.isView(node)) {
+      const entries = Object.entries(node as Record<string, unknown>);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i]!;
+        const bad = findUnsafeCharacter(key);
+        // A key with such a character cannot be shown safely in a path; the error names its parent.
+        if (bad) out.push({ path: at, message: `a field name ${unsafeCharacterMessage(bad)}`, sentences: [unsafeCharacterSentence(bad)] });
+        else stack.push([item, `${at}.${key}`]);
       }
-      if (out.length >= MAX_REPORTED) break;
     }
   }
   return out;
