@@ -134,6 +134,22 @@ describe('calmdesk clients import', () => {
     assert.equal(await clientCount(practice), before);
   });
 
+  it('refuses in the dry run and in the import the row whose cell holds a NUL or a text-direction override, saving nothing', async () => {
+    const practice = shared;
+    const before = await clientCount(practice);
+    const file = writeCsv('hostile.csv', ['voornaam,achternaam,geboortedatum', 'Piet,Dijk\u0000,03-04-1975', 'Kees,\u202EsoB,01-01-1990']);
+    const dry = calmdesk('clients', 'import', file, '--practice', practice, '--dry-run');
+    assert.equal(dry.code, 0, dry.err);
+    assert.match(dry.out, /row 2: invalid — achternaam: contains a control character \(U\+0000\) at position 5/);
+    assert.match(dry.out, /row 3: invalid — achternaam: contains an invisible text-direction control \(U\+202E\) at position 1/);
+    assert.match(dry.out, /2 rows: 0 to create, 0 duplicate, 2 invalid/);
+    const real = calmdesk('clients', 'import', file, '--practice', practice);
+    assert.equal(real.code, 2);
+    assert.match(real.err, /row 2, column "achternaam": contains a control character \(U\+0000\)/);
+    assert.match(real.err, /row 3, column "achternaam": contains an invisible text-direction control/);
+    assert.equal(await clientCount(practice), before);
+  });
+
   it('shows a progress bar on stderr for a large file', async () => {
     const practice = shared;
     const before = await clientCount(practice);

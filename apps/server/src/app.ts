@@ -11,6 +11,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { AppDeps } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
 import { installErrorHandling } from './platform/http.ts';
+import { installInputGuard } from './platform/input-guard.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { clientRoutes } from './modules/clients/routes.ts';
 import { clientRecordRoutes } from './modules/clients/records-routes.ts';
@@ -27,6 +28,21 @@ import { practiceCreateRoutes, practiceRoutes } from './modules/practices/routes
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WEB_DIST = path.resolve(here, '../../web/dist');
+
+/**
+ * The `host[:port]` an Origin header names, or null when it is not a serialised origin
+ * (`scheme://host[:port]`, nothing else): `null`, `http://`, a path, user info, garbage.
+ */
+export function originHost(origin: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  return url.origin === origin ? url.host : null;
+}
 
 /** Builds the HTTP application: security plugins, sessions, module routes, errors, docs, SPA. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -46,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installInputGuard(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -68,11 +85,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/')) return;
     // Cross-site requests are refused for anything that changes state: the cookie is
-    // SameSite=Lax, and a foreign Origin on a mutation is rejected outright.
+    // SameSite=Lax, and a foreign Origin on a mutation is rejected outright — as is one that
+    // names no site (`null` from a sandboxed frame or a file, `http://`, garbage).
     const origin = req.headers.origin;
-    if (origin && req.method !== 'GET' && req.method !== 'HEAD') {
+    if (origin !== undefined && req.method !== 'GET' && req.method !== 'HEAD') {
       const host = req.headers.host;
-      if (!host || new URL(origin).host !== host) throw new AppError('forbidden', 'cross-origin request refused');
+      if (!host || originHost(origin) !== host) throw new AppError('forbidden', 'cross-origin request refused');
     }
     const token = req.cookies[SESSION_COOKIE];
     // The practice a route names is known after routing; its membership comes with the session.

@@ -23,6 +23,8 @@ const KNOWN_PATTERNS: Record<string, string> = {
   // A past calendar date, after the populated practice's trajectory start (so it can close it).
   '^\\d{4}-\\d{2}-\\d{2}$': '2020-03-27',
   '^\\+?[0-9 ()-]{6,20}$': '+31 20 123 4567',
+  // A local date and time (LocalDateTime in shared): a Monday morning in the future.
+  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?([+-]\\d{2}:\\d{2})?$': '2030-01-07T10:00',
 };
 /** Values by field name; a function gives a fresh value per call (a BSN may be registered once). */
 const KNOWN_FIELDS: Record<string, unknown> = {
@@ -117,6 +119,7 @@ function sampleString(schema: JsonSchema, ctx: SampleContext, field: string, whe
   if (schema.format === 'uuid' || /Ids?$/.test(field)) return ctx.idFor(field);
   if (schema.format === 'email') return `walker-${crypto.randomUUID().slice(0, 8)}@test.example`;
   if (schema.format === 'date-time') return new Date().toISOString();
+  if (schema.format === 'date') return '2030-01-07';
   if (typeof schema.pattern === 'string') {
     const known = KNOWN_PATTERNS[schema.pattern];
     if (known === undefined) throw new SamplerGap(`${where}: no known value for the pattern ${schema.pattern}`);

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorCode, Sentence } from '@calmdesk/shared';
+import { en } from './i18n/en.ts';
+import { nl } from './i18n/nl.ts';
 
 /** A field error keyed by the form field it belongs to (`body.address.city` → `address.city`). */
 export type FieldErrors = Record<string, string>;
@@ -43,15 +45,25 @@ export function fieldName(path: string): string {
   return path.replace(/^(body|query|params)\.?/, '') || '_form';
 }
 
+/**
+ * A field message the web words itself, in the page's language: the server's sentence for a
+ * character no field may hold (`input.unsafeCharacter.*`, with the code point and position).
+ * Any other message is the server's.
+ */
+export function localFieldMessage(message: string, sentences: Sentence[], lang = pageLanguage()): string {
+  const [s] = sentences;
+  if (!s?.key.startsWith('input.unsafeCharacter.')) return message;
+  const text = (lang === 'nl' ? nl : en)[s.key as keyof typeof en] as string | undefined;
+  return text ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in s.params ? String(s.params[k]) : m)) : message;
+}
+
+function pageLanguage(): string {
+  return typeof document === 'undefined' ? 'en' : document.documentElement.lang;
+}
+
 function toFieldErrors(fields: unknown): FieldErrors {
   const out: FieldErrors = {};
-  if (!Array.isArray(fields)) return out;
-  for (const f of fields as unknown[]) {
-    if (f && typeof f === 'object' && 'path' in f && 'message' in f) {
-      const { path, message } = f;
-      if (typeof path === 'string' && typeof message === 'string') out[fieldName(path)] ??= message;
-    }
-  }
+  for (const f of toFieldList(fields)) out[fieldName(f.path)] ??= f.message;
   return out;
 }
 
@@ -59,9 +71,13 @@ function toFieldList(fields: unknown): FieldProblem[] {
   if (!Array.isArray(fields)) return [];
   return (fields as unknown[]).flatMap((f) =>
     f && typeof f === 'object' && 'path' in f && 'message' in f && typeof f.path === 'string' && typeof f.message === 'string'
-      ? [{ path: f.path, message: f.message, sentences: toSentences('sentences' in f ? f.sentences : undefined) }]
+      ? [fieldProblem(f.path, f.message, toSentences('sentences' in f ? f.sentences : undefined))]
       : [],
   );
+}
+
+function fieldProblem(path: string, message: string, sentences: Sentence[]): FieldProblem {
+  return { path, message: localFieldMessage(message, sentences), sentences };
 }
 
 function toSentences(list: unknown): Sentence[] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstantInput, Uuid } from './common.ts';
 
 export const AuditEntry = z.object({
   /** The entry's place in the whole log: a paging cursor. */
@@ -25,8 +25,8 @@ export const AuditEntry = z.object({
 export const AuditQuery = z.strictObject({
   userId: Uuid.optional(),
   clientId: Uuid.optional(),
-  from: IsoInstant.optional(),
-  to: IsoInstant.optional(),
+  from: IsoInstantInput.optional(),
+  to: IsoInstantInput.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   beforeId: z.coerce.number().int().min(1).optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BSN_MESSAGES, checkBsn } from '../bsn.ts';
 import { MODES } from '../roles.ts';
-import { AgbCode, Name, nonEmpty, ShortText, Uuid } from './common.ts';
+import { AgbCode, Name, nonEmpty, ShortText, Uuid, YEAR_RANGE_MESSAGE, yearInRange } from './common.ts';
 
 export const CLIENT_STATUSES = ['registered', 'intake', 'in_treatment', 'discharged'] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
@@ -15,7 +15,7 @@ export const CLIENT_STATUS_FLOW: Record<ClientStatus, ClientStatus[]> = {
 };
 
 /** A calendar date `YYYY-MM-DD` that exists (no 31-02). */
-export const CalendarDate = z
+const ExistingDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD', abort: true })
   .refine(
@@ -25,8 +25,11 @@ export const CalendarDate = z
     },
     { message: 'this date does not exist', abort: true },
   );
+/** A calendar date `YYYY-MM-DD` that exists, in the years MIN_YEAR–MAX_YEAR. */
+export const CalendarDate = ExistingDate.refine(yearInRange, { message: YEAR_RANGE_MESSAGE, abort: true });
 
-const DateOfBirth = CalendarDate.refine((s) => s <= new Date().toISOString().slice(0, 10), 'date of birth is in the future').refine(
+/** Its own range: not in the future, at most 130 years back. */
+const DateOfBirth = ExistingDate.refine((s) => s <= new Date().toISOString().slice(0, 10), 'date of birth is in the future').refine(
   (s) => Number(s.slice(0, 4)) >= new Date().getUTCFullYear() - 130,
   'date of birth is more than 130 years ago',
 );

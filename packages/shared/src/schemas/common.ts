@@ -14,7 +14,27 @@ export const AgbCode = z.string().regex(/^\d{8}$/, 'AGB code must be 8 digits');
 /** KvK number: 8 digits. */
 export const KvkNumber = z.string().regex(/^\d{8}$/, 'KvK number must be 8 digits');
 export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM (24-hour)');
+/** An instant as the API answers it, `2026-03-30T08:00:00.000Z`. */
 export const IsoInstant = z.iso.datetime({ offset: true });
+
+/**
+ * The years a date or time in a request may fall in. Every date the API takes (a day, a
+ * wall-clock time, an instant) is checked against them where its schema is defined, so a
+ * booking in the year 1 or 9999 is a field error, not a row.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2100;
+/**
+ * False only for a text that starts with a year (`YYYY-…`) before MIN_YEAR or after MAX_YEAR;
+ * any other mistake is for the format check beside it to name (so a field gets one message).
+ */
+export function yearInRange(text: string): boolean {
+  const m = /^(\d{4})-/.exec(text);
+  return !m || (Number(m[1]) >= MIN_YEAR && Number(m[1]) <= MAX_YEAR);
+}
+export const YEAR_RANGE_MESSAGE = `the year must be from ${MIN_YEAR} to ${MAX_YEAR}`;
+/** An instant a request gives (a query's `from`/`to`): with an offset, years MIN_YEAR–MAX_YEAR. */
+export const IsoInstantInput = IsoInstant.refine(yearInRange, { message: YEAR_RANGE_MESSAGE, abort: true });
 
 export const ErrorResponse = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MODES } from '../roles.ts';
 import { isValidTimeZone } from '../rules.ts';
-import { IsoInstant, nonEmpty, Uuid } from './common.ts';
+import { IsoInstant, IsoInstantInput, nonEmpty, Uuid, YEAR_RANGE_MESSAGE, yearInRange } from './common.ts';
 
 export const APPOINTMENT_STATUSES = ['planned', 'confirmed', 'attended', 'no_show', 'cancelled', 'late_cancelled'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
@@ -9,7 +9,8 @@ export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 export const FREEING_STATUSES: readonly AppointmentStatus[] = ['cancelled', 'late_cancelled'];
 
 export const TimeZoneName = z.string().max(64).refine(isValidTimeZone, 'unknown IANA time zone');
-export const IsoDate = z.iso.date();
+/** A calendar date `YYYY-MM-DD` in the years MIN_YEAR–MAX_YEAR. */
+export const IsoDate = z.iso.date().refine(yearInRange, { message: YEAR_RANGE_MESSAGE, abort: true });
 
 /**
  * A wall-clock time in the appointment's zone, `2026-03-30T10:00`. An offset may be added
@@ -18,10 +19,11 @@ export const IsoDate = z.iso.date();
  */
 export const LocalDateTime = z
   .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?$/,
-    'write a local date and time as YYYY-MM-DDTHH:MM (optionally with an offset such as +01:00)',
-  );
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?$/, {
+    message: 'write a local date and time as YYYY-MM-DDTHH:MM (optionally with an offset such as +01:00)',
+    abort: true,
+  })
+  .refine(yearInRange, { message: YEAR_RANGE_MESSAGE, abort: true });
 
 export const Recurrence = z
   .strictObject({
@@ -110,8 +112,8 @@ export const AppointmentStatusBody = z
 export const AppointmentParams = z.strictObject({ practiceId: Uuid, appointmentId: Uuid });
 
 export const AppointmentListQuery = z.strictObject({
-  from: IsoInstant.meta({ examples: ['2030-01-06T23:00:00Z'] }),
-  to: IsoInstant.meta({ examples: ['2030-01-13T23:00:00Z'] }),
+  from: IsoInstantInput.meta({ examples: ['2030-01-06T23:00:00Z'] }),
+  to: IsoInstantInput.meta({ examples: ['2030-01-13T23:00:00Z'] }),
   clinicianId: Uuid.optional(),
   roomId: Uuid.optional(),
   clientId: Uuid.optional(),
@@ -213,8 +215,8 @@ export const SchedulingSettingsPatch = nonEmpty(
 });
 
 export const AgendaQuery = z.strictObject({
-  from: IsoInstant.meta({ examples: ['2030-01-06T23:00:00Z'] }),
-  to: IsoInstant.meta({ examples: ['2030-01-13T23:00:00Z'] }),
+  from: IsoInstantInput.meta({ examples: ['2030-01-06T23:00:00Z'] }),
+  to: IsoInstantInput.meta({ examples: ['2030-01-13T23:00:00Z'] }),
 });
 export const AgendaItem = Appointment.extend({ practiceName: z.string() });
 export const Agenda = z.object({ items: z.array(AgendaItem) });

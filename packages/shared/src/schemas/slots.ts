@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODES } from '../roles.ts';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, Uuid, YEAR_RANGE_MESSAGE, yearInRange } from './common.ts';
 import { IsoDate } from './scheduling.ts';
 
 /** Leave of one member (leave, sick, training) or a closure of the whole practice. */
@@ -12,7 +12,11 @@ const EXAMPLE_ID = '3f0c1a52-7a2e-4c5b-9d47-1e2f3a4b5c6d';
 /** A whole day (`2026-07-13`) or a wall-clock time (`2026-07-13T13:00`) in the practice's zone. */
 export const LocalDayOrTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, 'write a date (YYYY-MM-DD) or a local date and time (YYYY-MM-DDTHH:MM)');
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, {
+    message: 'write a date (YYYY-MM-DD) or a local date and time (YYYY-MM-DDTHH:MM)',
+    abort: true,
+  })
+  .refine(yearInRange, { message: YEAR_RANGE_MESSAGE, abort: true });
 
 export const AbsenceCreateBody = z
   .strictObject({

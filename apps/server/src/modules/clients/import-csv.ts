@@ -1,5 +1,13 @@
 import { parse, type CsvError } from 'csv-parse/sync';
-import { IMPORT_FIELDS, IMPORT_HEADER_ALIASES, importFieldOfHeader, REQUIRED_IMPORT_FIELDS, type ImportField } from '@calmdesk/shared';
+import {
+  findUnsafeCharacter,
+  IMPORT_FIELDS,
+  IMPORT_HEADER_ALIASES,
+  importFieldOfHeader,
+  REQUIRED_IMPORT_FIELDS,
+  unsafeCharacterMessage,
+  type ImportField,
+} from '@calmdesk/shared';
 import { AppError } from '../../platform/errors.ts';
 
 export type Delimiter = ';' | ',' | '\t';
@@ -141,6 +149,11 @@ export function readCsv(bytes: Uint8Array, mapping: Record<string, ImportField |
   if (headers.some((h) => h === '')) {
     throw fileError('body.header', `column ${headers.indexOf('') + 1} of the header row has no name`);
   }
+  // A header is shown back in the report: it gets the rule every text field has (cells: checkRow).
+  headers.forEach((h, i) => {
+    const bad = findUnsafeCharacter(h);
+    if (bad) throw fileError('body.header', `the name of column ${i + 1} in the header row ${unsafeCharacterMessage(bad)}`);
+  });
   const columns = mapColumns(headers, mapping);
   if (data.length > MAX_ROWS) throw fileError('body', `the file has more than ${MAX_ROWS} rows; split it`);
   const rows: CsvRow[] = [];

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ClientCreateBody, type ClientStatus, type ImportField } from '@calmdesk/shared';
+import { ClientCreateBody, findUnsafeCharacter, unsafeCharacterMessage, type ClientStatus, type ImportField } from '@calmdesk/shared';
 import type { CsvRow } from './import-csv.ts';
 
 export type ClientInput = z.infer<typeof ClientCreateBody>;
@@ -69,9 +69,17 @@ const ADDRESS_PARTS = ['street', 'houseNumber', 'postalCode', 'city'] as const;
 /**
  * Checks one CSV row with the same rules as registering a client by hand (ClientCreateBody),
  * after reading Dutch spreadsheet conventions: dd-mm-jjjj dates, v/m gender, a status in Dutch.
+ * A cell holding a character no field may hold (a control character, a lone surrogate, a
+ * text-direction override: the rule the API applies to every request) is refused first, so
+ * the dry run and the import refuse the same row.
  */
 export function checkRow(r: CsvRow): CheckedRow {
   const v = r.values;
+  const unsafe: RowError[] = [];
+  for (const [field, cell] of Object.entries(v) as [ImportField, string][]) {
+    const bad = findUnsafeCharacter(cell);
+    if (bad) unsafe.push({ field, message: unsafeCharacterMessage(bad) });
+  }
   const errors: RowError[] = [];
   const candidate: Record<string, unknown> = { firstName: v.firstName ?? '', lastName: v.lastName ?? '' };
   if (!v.firstName) errors.push({ field: 'firstName', message: 'first name is required' });
@@ -123,6 +131,11 @@ export function checkRow(r: CsvRow): CheckedRow {
       const field = fieldOfIssue(issue.path);
       if (!reported.has(field)) errors.push({ field, message: issue.message });
     }
+  }
+  if (unsafe.length > 0) {
+    // One message per field: the character, not what the rest of the check made of it.
+    const named = new Set(unsafe.map((e) => e.field));
+    return { row: r.row, ok: false, errors: [...unsafe, ...errors.filter((e) => !named.has(e.field))] };
   }
   if (errors.length > 0 || !parsed.success) return { row: r.row, ok: false, errors };
   return { row: r.row, ok: true, input: parsed.data, status };

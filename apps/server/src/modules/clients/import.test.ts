@@ -134,6 +134,51 @@ describe('CSV client import', () => {
     assert.equal(await clientCount(p.id), 0);
   });
 
+  it('refuses in the dry run and in the import the same rows for a NUL, a C1 control or a text-direction override in a cell, naming row and column', async () => {
+    const { p, owner, base } = await practiceWithOwner();
+    const file = csv(
+      'voornaam;achternaam;geboortedatum;polisnummer;huisarts',
+      'Piet;Dijk;03-04-1975;P-1;',
+      'Kees;Dijk\u0000;1990-01-01;;',
+      'Lies;Bos;01-02-1985;P\u0085 7;',
+      'Anna;Smit;1980-05-01;;Dr. \u202Eeoj',
+      'Tine;Kok;12-12-1970;;Dr. Tab\tde Vries',
+    );
+    const dry = await post(owner, `${base}/dry-run`, file);
+    assert.equal(dry.status, 200, JSON.stringify(dry.body));
+    const invalid = (
+      dry.body.rows as { row: number; outcome: string; errors: { column: string; field: string; message: string }[] }[]
+    ).filter((r) => r.outcome === 'invalid');
+    assert.deepEqual(
+      invalid.map((r) => [r.row, r.errors.map((e) => `${e.column} ${e.field}`)]),
+      [
+        [3, ['achternaam lastName']],
+        [4, ['polisnummer policyNumber']],
+        [5, ['huisarts gpName']],
+      ],
+    );
+    assert.match(invalid[0]?.errors[0]?.message ?? '', /control character \(U\+0000\) at position 5/);
+    assert.match(invalid[1]?.errors[0]?.message ?? '', /control character \(U\+0085\)/);
+    assert.match(invalid[2]?.errors[0]?.message ?? '', /text-direction control \(U\+202E\)/);
+    assert.equal(dry.body.totals.create, 2, 'a tab inside a cell is text');
+
+    const res = await post(owner, base, file);
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'validation_failed');
+    const fields = res.body.error.fields as { path: string; message: string }[];
+    assert.deepEqual(
+      fields.map((f) => f.path),
+      ['body.row.3.lastName', 'body.row.4.policyNumber', 'body.row.5.gpName'],
+    );
+    assert.match(fields[0]?.message ?? '', /^row 3, column "achternaam": contains a control character/);
+    assert.equal(await clientCount(p.id), 0);
+
+    const header = await post(owner, `${base}/dry-run`, csv('voornaam;achternaam;geboortedatum;notitie\u202E', 'Piet;Dijk;03-04-1975;x'));
+    assert.equal(header.status, 400);
+    assert.equal(header.body.error.fields[0].path, 'body.header');
+    assert.match(header.body.error.fields[0].message, /column 4 in the header row contains an invisible text-direction control/);
+  });
+
   it('refuses a Windows-1252 file naming the line, and saves nothing', async () => {
     const { p, owner, base } = await practiceWithOwner();
     const bytes = Buffer.from(csv('voornaam;achternaam;geboortedatum', 'Piet;Dijk;03-04-1975', 'Zoë;Müller;01-01-1990'), 'latin1');

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import { normaliseBsn, type ClientSearchQuery } from '@calmdesk/shared';
+import { MIN_YEAR, normaliseBsn, type ClientSearchQuery } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
 import { writeAuditMany } from '../../platform/audit.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { presentClient, presentSummary, SUMMARY_COLUMNS } from './presenter.ts';
@@ -14,13 +15,22 @@ export async function getClient(ctx: PracticeCtx, clientId: string) {
   return presentClient(row);
 }
 
-/** `dd-mm-yyyy` or `yyyy-mm-dd` → ISO date, else null (also for a date that does not exist). */
+/**
+ * `dd-mm-yyyy` or `yyyy-mm-dd` → ISO date, else null (also for a date that does not exist).
+ * A date no client can be born on (before MIN_YEAR, after today) is a field error on `query.q`:
+ * PostgreSQL has no year 0, and a year-9999 search finds nobody anyway.
+ */
 function asDate(q: string): string | null {
   const nl = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(q);
   const iso = nl ? `${nl[3]}-${nl[2]?.padStart(2, '0')}-${nl[1]?.padStart(2, '0')}` : q;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return null;
   const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) return null;
+  const today = new Date().toISOString().slice(0, 10);
+  if (Number(iso.slice(0, 4)) < MIN_YEAR || iso > today) {
+    throw AppError.field('query.q', `a date of birth is from ${MIN_YEAR}-01-01 to today (${today})`);
+  }
+  return iso;
 }
 
 /**

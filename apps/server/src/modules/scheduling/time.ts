@@ -1,6 +1,7 @@
 import 'temporal-polyfill/global'; // rrule-temporal expects the global
 import { Temporal } from 'temporal-polyfill';
 import { RRuleTemporal } from 'rrule-temporal';
+import { MAX_YEAR } from '@calmdesk/shared';
 import { AppError } from '../../platform/errors.ts';
 
 /**
@@ -104,6 +105,14 @@ export function expandSeries(first: Temporal.PlainDateTime, zone: string, r: Rec
     throw AppError.field('body.recurrence.until', `a series has at most ${MAX_OCCURRENCES} sessions`);
   }
   if (occurrences.length < 2) throw AppError.field('body.recurrence.until', 'the series has fewer than 2 sessions up to this date');
+  // The first date and `until` are within the years a request may name; a count may run past them.
+  const beyond = occurrences.findIndex((z) => z.year > MAX_YEAR);
+  if (beyond >= 0) {
+    throw AppError.field(
+      'body.recurrence.count',
+      `session ${beyond + 1} of the series falls after ${MAX_YEAR}; the year must be at most ${MAX_YEAR}`,
+    );
+  }
   return occurrences.map((z, i) => {
     try {
       return resolvePlain(z.toPlainDateTime(), zone, 'body.start');

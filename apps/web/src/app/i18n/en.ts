@@ -54,6 +54,13 @@ export const en = {
   'error.rate_limited': 'Too many attempts. Wait a few minutes and try again.',
   'error.internal': 'The server had a problem. Please try again.',
   'error.service_unavailable': 'The service is briefly unavailable. Please try again.',
+  // A character no field may hold (the server's sentence input.unsafeCharacter.*; see api.ts).
+  'input.unsafeCharacter.control': 'contains a control character ({codePoint}) at position {position}; remove it',
+  'input.unsafeCharacter.surrogate':
+    'contains a broken character ({codePoint}, half of a UTF-16 surrogate pair) at position {position}; retype the text',
+  'input.unsafeCharacter.bidi':
+    'contains an invisible text-direction control ({codePoint}) at position {position}, which can disguise what the text says; remove it',
+  'input.unsafeCharacter.encoding': 'is not text: its percent-encoding is not UTF-8 (a broken character)',
 
   'field.email': 'E-mail address',
   'field.name': 'Your name',

@@ -55,6 +55,13 @@ export const nl: Record<MessageKey, string> = {
   'error.rate_limited': 'Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.',
   'error.internal': 'De server had een probleem. Probeer het opnieuw.',
   'error.service_unavailable': 'De dienst is even niet beschikbaar. Probeer het opnieuw.',
+  // A character no field may hold (the server's sentence input.unsafeCharacter.*; see api.ts).
+  'input.unsafeCharacter.control': 'bevat een stuurteken ({codePoint}) op positie {position}; haal het weg',
+  'input.unsafeCharacter.surrogate':
+    'bevat een beschadigd teken ({codePoint}, de helft van een UTF-16-surrogaatpaar) op positie {position}; typ de tekst opnieuw',
+  'input.unsafeCharacter.bidi':
+    'bevat een onzichtbaar teken voor de schrijfrichting ({codePoint}) op positie {position}, waarmee de tekst iets anders lijkt te zeggen; haal het weg',
+  'input.unsafeCharacter.encoding': 'is geen tekst: de procentcodering is geen UTF-8 (een beschadigd teken)',
 
   'field.email': 'E-mailadres',
   'field.name': 'Uw naam',
