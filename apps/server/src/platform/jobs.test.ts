@@ -74,8 +74,15 @@ describe('background jobs', () => {
     try {
       await boss.work(QUEUES.emailSend, { pollingIntervalSeconds: 0.5 }, async () => undefined);
       await new Promise((r) => setTimeout(r, 700)); // the pool now holds idle connections
-      await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE application_name = 'calmdesk-jobs' AND pid <> pg_backend_pid()`.execute(db);
+      // As the superuser (a restart would do the same); the app role may not end a connection a
+      // superuser login opened, which is how DATABASE_URL connects when it is one.
+      const admin = createDb(process.env.TEST_ADMIN_URL ?? '', 1);
+      try {
+        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                  WHERE application_name = 'calmdesk-jobs' AND datname = current_database() AND pid <> pg_backend_pid()`.execute(admin);
+      } finally {
+        await admin.destroy();
+      }
       const deadline = Date.now() + 10_000;
       while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       assert.ok(errors.length > 0, 'the terminated connections were reported');
