@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { normaliseBsn, type ClientSearchQuery } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
-import { writeAuditMany } from '../../platform/audit.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { presentClient, presentSummary, SUMMARY_COLUMNS } from './presenter.ts';
 import { loadClient } from './queries.ts';
@@ -46,19 +45,8 @@ export async function searchClients(ctx: PracticeCtx, query: z.infer<typeof Clie
     sel = sel.orderBy(sql`word_similarity(${q.toLowerCase()}, ${fullName})`, 'desc');
   }
   const rows = await sel.orderBy('last_name').orderBy('first_name').limit(query.limit).execute();
-  await writeAuditMany(
-    ctx.tx,
-    rows.map((r) => ({
-      action: 'client.search_hit',
-      practiceId: ctx.practiceId,
-      userId: ctx.actor.userId,
-      entityType: 'client',
-      entityId: r.id,
-      clientId: r.id,
-      dataCategory: 'client' as const,
-      requestId: ctx.meta.requestId,
-      ipAddress: ctx.meta.ip,
-    })),
+  await scoped(ctx).auditMany(
+    rows.map((r) => ({ action: 'client.search_hit', entityType: 'client', entityId: r.id, clientId: r.id, dataCategory: 'client' })),
   );
   return { items: rows.map(presentSummary) };
 }

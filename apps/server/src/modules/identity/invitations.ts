@@ -4,7 +4,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { hashToken, newToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/mail.ts';
-import { requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
+import { accountDb, requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
 import type { AuthState } from './session-store.ts';
 
@@ -85,7 +85,8 @@ export async function listInvitations(ctx: PracticeCtx) {
 }
 
 async function openInvitation(deps: AppDeps, token: string) {
-  const inv = await deps.db
+  const db = accountDb(deps);
+  const inv = await db
     .selectFrom('invitations')
     .innerJoin('practices', 'practices.id', 'invitations.practice_id')
     .select([
@@ -108,8 +109,9 @@ async function openInvitation(deps: AppDeps, token: string) {
 
 /** What the invitation page shows before accepting. */
 export async function previewInvitation(deps: AppDeps, token: string) {
+  const db = accountDb(deps);
   const inv = await openInvitation(deps, token);
-  const user = await deps.db.selectFrom('users').select('id').where('email', '=', inv.email).executeTakeFirst();
+  const user = await db.selectFrom('users').select('id').where('email', '=', inv.email).executeTakeFirst();
   return { practiceName: inv.practice_name, email: inv.email, roles: inv.roles as Role[], accountExists: Boolean(user) };
 }
 
@@ -125,7 +127,8 @@ export async function acceptInvitation(
   auth: AuthState | null,
   meta: RequestMeta,
 ) {
-  await deps.db.transaction().execute(async (tx) => {
+  const db = accountDb(deps);
+  await db.transaction().execute(async (tx) => {
     const inv = await openInvitation(deps, token);
     const locked = await tx.selectFrom('invitations').select('accepted_at').where('id', '=', inv.id).forUpdate().executeTakeFirstOrThrow();
     if (locked.accepted_at) throw AppError.field('params.token', 'this invitation was already used', 'token_invalid');

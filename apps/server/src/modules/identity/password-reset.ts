@@ -2,6 +2,7 @@ import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { hashToken, newToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
+import { accountDb } from '../../platform/tenancy.ts';
 import { enqueueEmail } from '../../platform/mail.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
 
@@ -9,7 +10,8 @@ const RESET_VALID_MINUTES = 60;
 
 /** Sends a reset link when the account exists; answers the same either way. */
 export async function requestPasswordReset(deps: AppDeps, email: string, meta: RequestMeta): Promise<void> {
-  await deps.db.transaction().execute(async (tx) => {
+  const db = accountDb(deps);
+  await db.transaction().execute(async (tx) => {
     const user = await tx
       .selectFrom('users')
       .select(['id', 'locale'])
@@ -47,7 +49,8 @@ export async function requestPasswordReset(deps: AppDeps, email: string, meta: R
  * account. Throws `token_invalid` for an unknown, used or expired token.
  */
 export async function confirmPasswordReset(deps: AppDeps, token: string, password: string, meta: RequestMeta): Promise<void> {
-  await deps.db.transaction().execute(async (tx) => {
+  const db = accountDb(deps);
+  await db.transaction().execute(async (tx) => {
     const reset = await tx
       .selectFrom('password_resets')
       .innerJoin('users', 'users.id', 'password_resets.user_id')

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
+import { accountDb } from '../../platform/tenancy.ts';
 import { isLockedOut, lockedOut } from './login.ts';
 import type { AuthState } from './session-store.ts';
 import { enrolmentMaterial, matchTotp, newTotpSecret } from './totp.ts';
@@ -11,9 +12,10 @@ import { enrolmentMaterial, matchTotp, newTotpSecret } from './totp.ts';
  * the session until a code proves the app has it. Throws `conflict` when already enrolled.
  */
 export async function startTotpEnrolment(deps: AppDeps, auth: AuthState) {
+  const db = accountDb(deps);
   if (auth.totpEnrolled) throw new AppError('conflict', 'a second factor is already set up for this account');
   const secret = newTotpSecret();
-  await deps.db
+  await db
     .updateTable('sessions')
     .set({ pending_totp_secret_enc: deps.secrets.seal(secret) })
     .where('id', '=', auth.sessionId)
@@ -23,7 +25,8 @@ export async function startTotpEnrolment(deps: AppDeps, auth: AuthState) {
 
 /** Confirms enrolment with a first code; the session becomes complete. Throws `invalid_totp_code`. */
 export async function confirmTotpEnrolment(deps: AppDeps, auth: AuthState, code: string, meta: RequestMeta) {
-  return deps.db.transaction().execute(async (tx) => {
+  const db = accountDb(deps);
+  return db.transaction().execute(async (tx) => {
     const session = await tx
       .selectFrom('sessions')
       .select('pending_totp_secret_enc')
@@ -67,7 +70,8 @@ export async function confirmTotpEnrolment(deps: AppDeps, auth: AuthState, code:
  * A code (time step) already used is refused. Failures count toward the login lock-out.
  */
 export async function verifySecondFactor(deps: AppDeps, auth: AuthState, code: string, meta: RequestMeta) {
-  const ok = await deps.db.transaction().execute(async (tx) => {
+  const db = accountDb(deps);
+  const ok = await db.transaction().execute(async (tx) => {
     // Takes turns with sign-in attempts on the same account (see login), so concurrent
     // guesses cannot all pass the lock-out check before the first failure is recorded.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:${auth.email}`}))`.execute(tx);
