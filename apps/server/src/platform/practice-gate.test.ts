@@ -54,9 +54,10 @@ describe('the practice gate', () => {
     for (const res of [
       await owner.get(`/api/v1/practices/${theirs.id}/gate-probe`),
       await owner.post(`/api/v1/practices/${theirs.id}/nested/gate-probe`, { n: 1 }),
+      await owner.request('HEAD', `/api/v1/practices/${theirs.id}/gate-probe`),
     ]) {
       assert.equal(res.status, 404, JSON.stringify(res.body));
-      assert.equal(res.body.error.code, 'not_found');
+      if (res.body) assert.equal(res.body.error.code, 'not_found'); // HEAD answers without a body
     }
     const denied = await t.deps.db
       .selectFrom('audit_log')
@@ -66,8 +67,12 @@ describe('the practice gate', () => {
       .orderBy('at')
       .execute();
     assert.deepEqual(
-      denied.map((r) => r.action),
-      ['GET /api/v1/practices/:practiceId/gate-probe', 'POST /api/v1/practices/:practiceId/nested/gate-probe'],
+      denied.map((r) => r.action).sort(),
+      [
+        'GET /api/v1/practices/:practiceId/gate-probe',
+        'POST /api/v1/practices/:practiceId/nested/gate-probe',
+        'HEAD /api/v1/practices/:practiceId/gate-probe',
+      ].sort(),
     );
     assert.ok(denied.every((r) => r.user_id === mine.owner.id));
   });
