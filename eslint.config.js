@@ -24,6 +24,28 @@ export default tseslint.config(
     },
   },
   {
+    // Module code reaches the database through ctx.tx / scoped(ctx), or through the named
+    // bypasses systemDb(deps, { practiceId, reason }) and accountDb(deps) in platform/tenancy.ts.
+    files: ['apps/server/src/modules/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.fixture.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "MemberExpression[property.name='db'][object.name='deps']",
+          "MemberExpression[property.name='db'][object.property.name='deps']",
+          "VariableDeclarator[init.name='deps'] > ObjectPattern > Property[key.name='db']",
+          "VariableDeclarator[init.property.name='deps'] > ObjectPattern > Property[key.name='db']",
+          "ObjectPattern[parent.type!='VariableDeclarator'] > Property[key.name='deps'] > ObjectPattern > Property[key.name='db']",
+        ].map((selector) => ({
+          selector,
+          message:
+            'Module code does not take the global handle: use ctx.tx / scoped(ctx), or name the bypass with systemDb(deps, { practiceId, reason }) or accountDb(deps) (platform/tenancy.ts).',
+        })),
+      ],
+    },
+  },
+  {
     // Tests read JSON answers loosely on purpose: the assertions are the type check.
     files: ['**/*.test.ts', '**/test/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -10,7 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
-import { installErrorHandling } from './platform/http.ts';
+import { installErrorHandling, installPracticeGate } from './platform/http.ts';
 import { installInputGuard } from './platform/input-guard.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { clientRoutes } from './modules/clients/routes.ts';
@@ -62,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installPracticeGate(app);
   installInputGuard(app);
 
   await app.register(helmet, {

@@ -92,22 +92,28 @@ export function createDb(url: string, max = 20, opts: { applicationName?: string
   // An idle connection the server closes (a restart, a shutdown racing the last job) is
   // dropped from the pool and reported; without a listener Node would crash the process.
   pool.on('error', (err) => console.error(`database connection lost: ${err.message}`));
-  // pg-pool's end() resolves once its clients are removed, while their Terminate messages are
-  // still in flight; a database stopped right after (Ctrl-C on the embedded one) then cut those
-  // connections and each reported an error. Ending the pool waits until every socket is closed.
-  const closing = new Set<Promise<void>>();
-  pool.on('remove', (client: pg.Client) => {
-    const closed = new Promise<void>((resolve) => {
-      client.once('end', () => resolve());
-      setTimeout(resolve, 2000).unref();
-    });
-    closing.add(closed);
-    void closed.then(() => closing.delete(closed));
+  // pg-pool's end() resolves as soon as it has asked its clients to end, while their Terminate
+  // messages are still in flight (its 'remove' event comes only after a socket closed, so it
+  // cannot be waited on either); a database stopped right after (Ctrl-C on the embedded one)
+  // then cut those connections, and each reported itself lost. So every connection is tracked
+  // from 'connect' to its own 'end', and ending the pool waits until all of them are closed.
+  const open = new Set<pg.Client>();
+  pool.on('connect', (client: pg.Client) => {
+    open.add(client);
+    client.once('end', () => open.delete(client));
   });
   const end = pool.end.bind(pool);
   pool.end = async () => {
     await end();
-    await Promise.all(closing);
+    await Promise.all(
+      [...open].map(
+        (client) =>
+          new Promise<void>((resolve) => {
+            client.once('end', () => resolve());
+            setTimeout(resolve, 5000).unref();
+          }),
+      ),
+    );
   };
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(opts.log ? { log: opts.log } : {}) });
 }

@@ -84,10 +84,30 @@ export async function inPractice<T>(req: FastifyRequest, fn: (ctx: PracticeCtx) 
   }
 }
 
+/** Whether a route (its full URL) lives in one practice and so goes through `practiceGate`. */
+export function isPracticeRoute(url: string): boolean {
+  return url.includes('/practices/:practiceId');
+}
+
 /**
- * Registered on every `/practices/:practiceId` route before body validation: the caller must
- * be an active member. Anything else answers 404 (no existence oracle) and is logged as a
- * denied attempt — in the practice's own log when it exists.
+ * Puts `practiceGate` first among the `preParsing` hooks of every route under
+ * `/practices/:practiceId`, however and wherever it is registered: install it (an `onRoute`
+ * hook) before any route, and no module registers the gate itself.
+ */
+export function installPracticeGate(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (!isPracticeRoute(route.url)) return;
+    const own = route.preParsing === undefined ? [] : Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing];
+    if (own.includes(practiceGate)) return; // the HEAD twin of a GET route comes by again
+    route.preParsing = [practiceGate, ...own];
+  });
+}
+
+/**
+ * Runs on every `/practices/:practiceId` route (`installPracticeGate`) before the body is read:
+ * the caller must be an active member. Anything else answers 404 (no existence oracle, not
+ * even a body or media-type error) and is logged as a denied attempt — in the practice's own
+ * log when it exists.
  */
 export async function practiceGate(req: FastifyRequest): Promise<void> {
   const auth = requireFullAuth(req);

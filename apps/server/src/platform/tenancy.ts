@@ -1,17 +1,31 @@
 import { sql } from 'kysely';
 import type { DeleteQueryBuilder, DeleteResult, Insertable, SelectQueryBuilder, UpdateQueryBuilder, UpdateResult } from 'kysely';
-import type { Role } from '@calmdesk/shared';
+import { UUID_PATTERN, type Role } from '@calmdesk/shared';
+import type { Db } from '../db/database.ts';
 import type { DB, PracticeTable } from '../db/schema.ts';
-import { writeAudit, type AuditEvent } from './audit.ts';
-import type { PracticeCtx } from './context.ts';
+import { writeAudit, writeAuditMany, type AuditEvent } from './audit.ts';
+import type { AppDeps, PracticeCtx } from './context.ts';
 import { AppError } from './errors.ts';
+
+/** What the scope needs of its caller: a request's PracticeCtx, or a system actor (CSV import by the CLI, no user). */
+export type ScopeCtx = Pick<PracticeCtx, 'tx' | 'practiceId' | 'meta'> & { actor: { userId: string | null } };
+
+/** An access-log entry as a use case states it; `scoped(ctx)` adds practice, user, request and address. */
+export type ScopedAuditEvent = Omit<AuditEvent, 'practiceId' | 'userId' | 'requestId' | 'ipAddress'>;
 
 /**
  * The data-access layer for one practice: every query it builds is scoped to the practice of
  * the request, and every audit entry carries the request's actor and metadata. Use cases reach
  * practice tables only through this; the one bypass for system work is `systemDb()`.
  */
-export function scoped(ctx: PracticeCtx) {
+export function scoped(ctx: ScopeCtx) {
+  const stamp = (event: ScopedAuditEvent): AuditEvent => ({
+    ...event,
+    practiceId: ctx.practiceId,
+    userId: ctx.actor.userId,
+    requestId: ctx.meta.requestId,
+    ipAddress: ctx.meta.ip,
+  });
   const inPractice = (table: PracticeTable) => sql<boolean>`${sql.ref(`${table}.practice_id`)} = ${ctx.practiceId}`;
   return {
     selectFrom<T extends PracticeTable>(table: T): SelectQueryBuilder<DB, T, object> {
@@ -28,16 +42,44 @@ export function scoped(ctx: PracticeCtx) {
       return ctx.tx.insertInto(table).values(rows);
     },
     /** One access-log entry for this request, in its transaction. */
-    audit(event: Omit<AuditEvent, 'practiceId' | 'userId' | 'requestId' | 'ipAddress'>) {
-      return writeAudit(ctx.tx, {
-        ...event,
-        practiceId: ctx.practiceId,
-        userId: ctx.actor.userId,
-        requestId: ctx.meta.requestId,
-        ipAddress: ctx.meta.ip,
-      });
+    audit(event: ScopedAuditEvent) {
+      return writeAudit(ctx.tx, stamp(event));
+    },
+    /** Several entries for this request in one statement (one per client shown, per search hit…); none is a no-op. */
+    auditMany(events: readonly ScopedAuditEvent[]) {
+      return writeAuditMany(ctx.tx, events.map(stamp));
     },
   };
+}
+
+/** What system work says when it takes the raw handle: the practice it touches (or all of them) and why. */
+export interface SystemWork {
+  /** The id of the one practice the work touches, or `'all'`. */
+  practiceId: string;
+  reason: string;
+}
+
+/**
+ * The one bypass of `scoped(ctx)` for system work that no request's scope covers: background
+ * jobs, a calendar feed read by its secret token, the booking pre-check that runs before a
+ * transaction is opened, the development outbox. It returns the raw, unscoped handle, so the
+ * caller filters by `work.practiceId` itself; naming the practice and the reason keeps every
+ * bypass easy to find (grep `systemDb(`). Module code never reads `deps.db` directly (lint).
+ */
+export function systemDb(deps: Pick<AppDeps, 'db'>, work: SystemWork): Db {
+  if (!work.reason.trim() || (work.practiceId !== 'all' && !UUID_PATTERN.test(work.practiceId))) {
+    throw new Error('systemDb: name the practice (its id, or "all") and the reason');
+  }
+  return deps.db;
+}
+
+/**
+ * The raw handle for account-level work (sign-in, second factor, own sessions, password reset,
+ * accepting an invitation, the practices of the signed-in account): it reads and writes
+ * account tables and the account's own memberships, never another practice's data.
+ */
+export function accountDb(deps: Pick<AppDeps, 'db'>): Db {
+  return deps.db;
 }
 
 /** Throws `forbidden` unless the actor holds one of the roles in this practice. */

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import type { Tx } from '../db/database.ts';
 import type { AppDeps, PracticeCtx } from '../platform/context.ts';
+import { localDate } from '../platform/local-date.ts';
 import { changeAppointmentStatus } from '../modules/scheduling/appointment-status.ts';
 import { createAbsence } from '../modules/scheduling/absences.ts';
 import { bookAppointment } from '../modules/scheduling/book-appointment.ts';
@@ -55,7 +56,7 @@ export async function seedDemoAppointments(deps: AppDeps, tx: Tx, practiceId: st
     .execute();
   // Most demo clients agreed to reminders at intake (so the outbox shows invitations and reminders).
   const agreed = (kind: string) =>
-    sql`jsonb_build_object(${kind}::text, jsonb_build_object('given', true, 'date', current_date::text, 'source', 'intakeformulier'))`;
+    sql`jsonb_build_object(${kind}::text, jsonb_build_object('given', true, 'date', ${localDate(ZONE)}::text, 'source', 'intakeformulier'))`;
   await tx
     .updateTable('clients')
     .set({ consents: sql`consents || ${agreed('remindersEmail')} || ${agreed('onlineTreatment')}` as never })

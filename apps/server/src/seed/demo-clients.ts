@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
 import type { AppDeps } from '../platform/context.ts';
 import { importClients } from '../modules/clients/import-clients.ts';
+import { addDays, localDate } from '../platform/local-date.ts';
 import { fictitiousClientsCsv } from './fictitious-clients.ts';
 
 const CLIENTS_PER_PRACTICE = 25;
@@ -13,7 +14,8 @@ const CARE = [
   ['Piekeren en slaapproblemen', 'Angststoornissen'],
 ] as const;
 
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+/** The demo practices are in Amsterdam; dates are days on their calendar. */
+const daysAgo = (n: number) => addDays(localDate('Europe/Amsterdam'), -n);
 
 /**
  * Gives a demo practice its fictitious clients the way a real practice starts: a generated

@@ -28,9 +28,13 @@ export interface TestApp {
 
 /**
  * The real application on a real port, against the run's PostgreSQL (TEST_DATABASE_URL,
- * prepared by `npm test`). Tests talk to it over HTTP with `Client`.
+ * prepared by `npm test`). Tests talk to it over HTTP with `Client`. `extraRoutes` adds
+ * test-only routes to the built application before it listens.
  */
-export async function startTestApp(overrides: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: NodeJS.ProcessEnv = {},
+  opts: { extraRoutes?: (app: FastifyInstance) => Promise<void> } = {},
+): Promise<TestApp> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run tests with `npm test`');
   // A data folder of its own (key files), unless the test names one.
@@ -46,6 +50,7 @@ export async function startTestApp(overrides: NodeJS.ProcessEnv = {}): Promise<T
   const db = createDb(url, 10);
   const deps: AppDeps = { config, db, secrets: new SecretBox(crypto.createHash('sha256').update('calmdesk-test-key').digest()) };
   const app = await buildApp(deps);
+  if (opts.extraRoutes) await opts.extraRoutes(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -49,3 +49,8 @@ export function nextDay(day: Day): Day {
   const d = new Date(Date.UTC(day.year, day.month - 1, day.day + 1));
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
+
+/** Today (YYYY-MM-DD) on the wall clock of `timeZone` — a practice's date, not the browser's nor UTC's. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

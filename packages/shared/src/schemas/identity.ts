@@ -41,6 +41,8 @@ export const Membership = z.object({
   practiceName: z.string(),
   roles: z.array(z.enum(ROLES)),
   membershipId: Uuid,
+  /** The practice's IANA time zone: its "today" and wall-clock times. */
+  timeZone: z.string(),
 });
 export const Me = z
   .object({

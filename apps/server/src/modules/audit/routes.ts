@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AuditPage, AuditQuery, AuditVerifyResult, PracticeParams } from '@calmdesk/shared';
-import { inPractice, practiceGate } from '../../platform/http.ts';
+import { inPractice } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { readAuditLog, verifyPracticeLog } from './read-log.ts';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   const tags = ['access log'];
   app.get(
     '/audit-log',

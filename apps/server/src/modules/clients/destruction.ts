@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { DestructionBody } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { addYears, localDate } from '../../platform/local-date.ts';
 import { requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
 import { addHistory, loadClient } from './queries.ts';
 
@@ -13,11 +14,9 @@ function pseudonymCode(): string {
   return Array.from(crypto.randomBytes(4), (b) => PSEUDONYM_ALPHABET[b % PSEUDONYM_ALPHABET.length]).join('');
 }
 
-/** The first day the clinical record may be destroyed without the client's request. */
-export function retentionEnds(lastClinicalChange: Date, years: number): Date {
-  const d = new Date(lastClinicalChange);
-  d.setUTCFullYear(d.getUTCFullYear() + years);
-  return d;
+/** When the clinical record may be destroyed without the client's request: `years` after the last change, on the practice's calendar. */
+export function retentionEnds(lastClinicalChange: Date, years: number, zone: string): Date {
+  return addYears(lastClinicalChange, years, zone);
 }
 
 /**
@@ -35,14 +34,14 @@ export async function destroyClientRecord(ctx: PracticeCtx, clientId: string, in
   if (input.basis === 'retention_expired') {
     const practice = await ctx.tx
       .selectFrom('practices')
-      .select('clinical_retention_years')
+      .select(['clinical_retention_years', 'time_zone'])
       .where('id', '=', ctx.practiceId)
       .executeTakeFirstOrThrow();
-    const ends = retentionEnds(client.last_clinical_change_at ?? client.created_at, practice.clinical_retention_years);
+    const ends = retentionEnds(client.last_clinical_change_at ?? client.created_at, practice.clinical_retention_years, practice.time_zone);
     if (ends.getTime() > Date.now()) {
       throw AppError.field(
         'body.basis',
-        `the retention period (${practice.clinical_retention_years} years after the last clinical change) runs until ${ends.toISOString().slice(0, 10)}; record the client's request instead`,
+        `the retention period (${practice.clinical_retention_years} years after the last clinical change) runs until ${localDate(practice.time_zone, ends)}; record the client's request instead`,
         'conflict',
       );
     }

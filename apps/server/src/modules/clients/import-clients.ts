@@ -3,9 +3,9 @@ import type { z } from 'zod';
 import type { ImportField, ImportReport, Role } from '@calmdesk/shared';
 import type { Tx } from '../../db/database.ts';
 import type { ClientsTable } from '../../db/schema.ts';
-import { writeAuditMany, type AuditEvent } from '../../platform/audit.ts';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { scoped, type ScopedAuditEvent } from '../../platform/tenancy.ts';
 import { clientColumns } from './fields.ts';
 import { readCsv } from './import-csv.ts';
 import { checkRow, type CheckedRow, type ClientInput } from './import-rows.ts';
@@ -117,19 +117,8 @@ function classify(
   return { reports, toCreate };
 }
 
-function auditEvent(ctx: ImportCtx, action: string, clientId: string): AuditEvent {
-  return {
-    action,
-    practiceId: ctx.practiceId,
-    userId: ctx.actor.userId,
-    entityType: 'client',
-    entityId: clientId,
-    clientId,
-    dataCategory: 'client',
-    reason: ctx.reason ?? null,
-    requestId: ctx.meta.requestId,
-    ipAddress: ctx.meta.ip,
-  };
+function auditEvent(ctx: ImportCtx, action: string, clientId: string): ScopedAuditEvent {
+  return { action, entityType: 'client', entityId: clientId, clientId, dataCategory: 'client', reason: ctx.reason ?? null };
 }
 
 async function inBatches<T>(items: T[], fn: (batch: T[], start: number) => Promise<void>): Promise<void> {
@@ -169,10 +158,7 @@ async function saveRows(
       .insertInto('client_history')
       .values(created.map((c) => ({ practice_id: ctx.practiceId, client_id: c.id, user_id: ctx.actor.userId, action: 'client.import' })))
       .execute();
-    await writeAuditMany(
-      ctx.tx,
-      created.map((c) => auditEvent(ctx, 'client.import', c.id)),
-    );
+    await scoped(ctx).auditMany(created.map((c) => auditEvent(ctx, 'client.import', c.id)));
     created.forEach((c, i) => {
       const report = reports[batch[i]?.index ?? -1];
       if (report) Object.assign(report, { clientId: c.id, clientNumber: c.client_number });
@@ -210,10 +196,7 @@ export async function importClients(ctx: ImportCtx, input: ImportInput): Promise
 
   // A duplicate report names an existing client: that is a search hit, so it is in the access log.
   const matched = [...new Set(reports.flatMap((r) => (r.duplicateOf?.kind === 'existing' ? [r.duplicateOf.clientId] : [])))];
-  await writeAuditMany(
-    ctx.tx,
-    matched.map((id) => auditEvent(ctx, 'client.import.match', id)),
-  );
+  await scoped(ctx).auditMany(matched.map((id) => auditEvent(ctx, 'client.import.match', id)));
 
   if (!input.dryRun && totals.invalid > 0) {
     const fields = reports

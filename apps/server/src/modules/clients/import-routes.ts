@@ -9,7 +9,7 @@ import {
   type ImportField,
 } from '@calmdesk/shared';
 import { AppError } from '../../platform/errors.ts';
-import { inPractice, practiceGate } from '../../platform/http.ts';
+import { inPractice } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { importClients } from './import-clients.ts';
 
@@ -34,7 +34,6 @@ function parseMapping(raw: string | undefined): Record<string, ImportField | nul
 
 /** CSV import of a client list: a dry run that reports per row, and the real import in one transaction. */
 export const clientImportRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   app.addContentTypeParser(CSV_TYPES, { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES }, (_req, body, done) => done(null, body));
   const tags = ['clients'];
   const common = {

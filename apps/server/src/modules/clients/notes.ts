@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { NoteCreateBody, NotePatch } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
-import { writeAuditMany } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
 import { addHistory, loadClient } from './queries.ts';
@@ -92,19 +91,8 @@ async function readsSharedNotes(ctx: PracticeCtx, clientId: string): Promise<boo
 }
 
 async function auditReads(ctx: PracticeCtx, clientId: string, noteIds: string[]) {
-  await writeAuditMany(
-    ctx.tx,
-    noteIds.map((id) => ({
-      action: 'note.read',
-      practiceId: ctx.practiceId,
-      userId: ctx.actor.userId,
-      entityType: 'clinical_note',
-      entityId: id,
-      clientId,
-      dataCategory: 'clinical' as const,
-      requestId: ctx.meta.requestId,
-      ipAddress: ctx.meta.ip,
-    })),
+  await scoped(ctx).auditMany(
+    noteIds.map((id) => ({ action: 'note.read', entityType: 'clinical_note', entityId: id, clientId, dataCategory: 'clinical' })),
   );
 }
 

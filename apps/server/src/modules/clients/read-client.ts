@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import { MIN_YEAR, normaliseBsn, type ClientSearchQuery } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { writeAuditMany } from '../../platform/audit.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { presentClient, presentSummary, SUMMARY_COLUMNS } from './presenter.ts';
 import { loadClient } from './queries.ts';
@@ -56,19 +55,8 @@ export async function searchClients(ctx: PracticeCtx, query: z.infer<typeof Clie
     sel = sel.orderBy(sql`word_similarity(${q.toLowerCase()}, ${fullName})`, 'desc');
   }
   const rows = await sel.orderBy('last_name').orderBy('first_name').limit(query.limit).execute();
-  await writeAuditMany(
-    ctx.tx,
-    rows.map((r) => ({
-      action: 'client.search_hit',
-      practiceId: ctx.practiceId,
-      userId: ctx.actor.userId,
-      entityType: 'client',
-      entityId: r.id,
-      clientId: r.id,
-      dataCategory: 'client' as const,
-      requestId: ctx.meta.requestId,
-      ipAddress: ctx.meta.ip,
-    })),
+  await scoped(ctx).auditMany(
+    rows.map((r) => ({ action: 'client.search_hit', entityType: 'client', entityId: r.id, clientId: r.id, dataCategory: 'client' })),
   );
   return { items: rows.map(presentSummary) };
 }

@@ -27,8 +27,9 @@ import {
   type DocumentType,
 } from '@calmdesk/shared';
 import { AppError } from '../../platform/errors.ts';
-import { inPractice, practiceGate } from '../../platform/http.ts';
+import { inPractice } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
+import { systemDb } from '../../platform/tenancy.ts';
 import { destroyClientRecord } from './destruction.ts';
 import {
   contentDisposition,
@@ -48,14 +49,18 @@ import { getRecordSettings, updateRecordSettings } from './record-settings.ts';
 const UPLOAD_URL = '/clients/:clientId/documents';
 
 /**
- * Reads an upload up to the practice's limit. The membership gate already ran (preParsing), so
- * a non-member never learns a practice's limit; only the upload route takes these types.
+ * Reads an upload up to the practice's limit. The membership gate runs before any body is read
+ * (preParsing, on every practice route), so a non-member never learns a practice's limit; only the upload route takes these types.
  */
 async function readUpload(req: FastifyRequest, payload: IncomingMessage): Promise<Buffer> {
   if (!req.routeOptions.url?.endsWith(UPLOAD_URL) || req.method !== 'POST' || !req.practice) {
     throw new AppError('unsupported_media_type', 'send the body as application/json');
   }
-  const limit = await documentLimit(req.server.deps.db, req.practice.practiceId);
+  const { practiceId } = req.practice;
+  const limit = await documentLimit(
+    systemDb(req.server.deps, { practiceId, reason: 'document size limit before the upload is read' }),
+    practiceId,
+  );
   const tooLarge = () =>
     AppError.field('body', `the file is larger than this practice's limit of ${formatBytes(limit)}`, 'payload_too_large');
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
@@ -76,7 +81,6 @@ const binary = (types: readonly string[], description: string) => ({
 
 /** Documents, clinical notes, right-of-access export, destruction and the record settings. */
 export const clientRecordRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   app.addContentTypeParser([...DOCUMENT_TYPES], { bodyLimit: DOCUMENT_CEILING_BYTES }, (req: FastifyRequest, payload: IncomingMessage) =>
     readUpload(req, payload),
   );
@@ -85,11 +89,6 @@ export const clientRecordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     UPLOAD_URL,
     {
-      // The gate runs before the body is read, so the practice's own size limit applies.
-      preParsing: async (req, _reply, payload) => {
-        await practiceGate(req);
-        return payload;
-      },
       schema: {
         tags,
         summary: 'Upload a document (the raw file as body: application/pdf, image/png or image/jpeg)',

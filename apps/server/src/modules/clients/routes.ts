@@ -15,7 +15,7 @@ import {
   TrajectoryParams,
   TrajectoryPatch,
 } from '@calmdesk/shared';
-import { inPractice, practiceGate } from '../../platform/http.ts';
+import { inPractice } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { mergeClients } from './merge-clients.ts';
 import { clientHistory, getClient, searchClients } from './read-client.ts';
@@ -25,7 +25,6 @@ import { updateClient } from './update-client.ts';
 
 /** The client file: administrative data, history, care trajectories. */
 export const clientRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   const tags = ['clients'];
 
   app.get(

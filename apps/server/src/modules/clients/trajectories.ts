@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { TrajectoryCreateBody, TrajectoryPatch } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { localDate } from '../../platform/local-date.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
 import { addHistory, loadClient } from './queries.ts';
 import { CLIENT_WRITERS } from './register-client.ts';
@@ -12,7 +13,9 @@ function trajectoryQuery(ctx: PracticeCtx) {
     .selectFrom('care_trajectories')
     .innerJoin('memberships', 'memberships.id', 'care_trajectories.lead_membership_id')
     .innerJoin('users', 'users.id', 'memberships.user_id')
+    .innerJoin('practices', 'practices.id', 'care_trajectories.practice_id')
     .select([
+      'practices.time_zone',
       'care_trajectories.id',
       'care_trajectories.client_id',
       'care_trajectories.start_date',
@@ -37,7 +40,8 @@ function present(r: Row) {
     careDemandType: r.care_demand_type,
     diagnosisGroup: r.diagnosis_group,
     referralId: r.referral_id,
-    open: r.end_date === null || r.end_date >= new Date().toISOString().slice(0, 10),
+    // Open through its end date, on the practice's calendar.
+    open: r.end_date === null || r.end_date >= localDate(r.time_zone),
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { withErrors } from '../../platform/openapi.ts';
 import { OUTBOX_KEY_HEADER, outboxKey, outboxKeyMatches } from './outbox-key.ts';
+import { systemDb } from '../../platform/tenancy.ts';
 
 const OutboxEmail = z.object({
   id: z.uuid(),
@@ -42,14 +43,15 @@ export const devOutboxRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => {
-      const rows = await app.deps.db
+      const db = systemDb(app.deps, { practiceId: 'all', reason: 'development outbox (no SMTP, not in production)' });
+      const rows = await db
         .selectFrom('email_outbox')
         .select(['id', 'to_address', 'subject', 'body_text', 'status', 'created_at', 'attachments'])
         .where('transport', '=', 'outbox')
         .orderBy('created_at', 'desc')
         .limit(50)
         .execute();
-      const sms = await app.deps.db
+      const sms = await db
         .selectFrom('sms_outbox')
         .select(['id', 'to_number', 'body_text', 'created_at'])
         .orderBy('created_at', 'desc')

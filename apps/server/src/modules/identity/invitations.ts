@@ -5,7 +5,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { hashToken, newToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/mail.ts';
-import { requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
+import { accountDb, requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
 import type { AuthState } from './session-store.ts';
 
@@ -133,7 +133,8 @@ export async function listInvitations(ctx: PracticeCtx) {
 }
 
 async function openInvitation(deps: AppDeps, token: string) {
-  const inv = await deps.db
+  const db = accountDb(deps);
+  const inv = await db
     .selectFrom('invitations')
     .innerJoin('practices', 'practices.id', 'invitations.practice_id')
     .select([
@@ -157,8 +158,9 @@ async function openInvitation(deps: AppDeps, token: string) {
 
 /** What the invitation page shows before accepting. */
 export async function previewInvitation(deps: AppDeps, token: string) {
+  const db = accountDb(deps);
   const inv = await openInvitation(deps, token);
-  const user = await deps.db.selectFrom('users').select('id').where('email', '=', inv.email).executeTakeFirst();
+  const user = await db.selectFrom('users').select('id').where('email', '=', inv.email).executeTakeFirst();
   return { practiceName: inv.practice_name, email: inv.email, roles: inv.roles as Role[], accountExists: Boolean(user) };
 }
 
@@ -174,7 +176,8 @@ export async function acceptInvitation(
   auth: AuthState | null,
   meta: RequestMeta,
 ) {
-  await deps.db.transaction().execute(async (tx) => {
+  const db = accountDb(deps);
+  await db.transaction().execute(async (tx) => {
     const inv = await openInvitation(deps, token);
     // A concurrent acceptance or a newer invitation to the same address (which revokes this
     // one) holds the row until it commits; what it decided is read here.

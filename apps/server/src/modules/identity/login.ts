@@ -3,6 +3,7 @@ import type { DB } from '../../db/schema.ts';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
+import { accountDb } from '../../platform/tenancy.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import { createSession, revokeSession } from './session-store.ts';
 
@@ -20,7 +21,7 @@ const GENERIC = 'e-mail address or password is not correct';
  */
 export async function login(deps: AppDeps, input: LoginInput, meta: RequestMeta, previousSessionId: string | null) {
   const ip = meta.ip ?? 'unknown';
-  return deps.db
+  return accountDb(deps)
     .transaction()
     .execute(async (tx) => {
       // Attempts on one account take turns: otherwise many concurrent guesses all pass the
@@ -78,7 +79,7 @@ export async function login(deps: AppDeps, input: LoginInput, meta: RequestMeta,
 }
 
 /** True when the account or the address has too many recent failures (login and 2FA alike). */
-export async function isLockedOut(deps: AppDeps, email: string, ip: string, db: Kysely<DB> = deps.db): Promise<boolean> {
+export async function isLockedOut(deps: AppDeps, email: string, ip: string, db: Kysely<DB> = accountDb(deps)): Promise<boolean> {
   const { config } = deps;
   const window = sql<Date>`now() - make_interval(mins => ${config.login.windowMinutes})`;
   const failures = await db

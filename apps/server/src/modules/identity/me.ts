@@ -14,7 +14,7 @@ export async function getMe(db: Db, auth: AuthState) {
       ? await db
           .selectFrom('memberships')
           .innerJoin('practices', 'practices.id', 'memberships.practice_id')
-          .select(['memberships.id', 'memberships.practice_id', 'memberships.roles', 'practices.name'])
+          .select(['memberships.id', 'memberships.practice_id', 'memberships.roles', 'practices.name', 'practices.time_zone'])
           .where('memberships.user_id', '=', auth.userId)
           .where('memberships.active', '=', true)
           .orderBy('practices.name')
@@ -38,6 +38,7 @@ export async function getMe(db: Db, auth: AuthState) {
       practiceId: m.practice_id,
       practiceName: m.name,
       roles: m.roles as Role[],
+      timeZone: m.time_zone,
     })),
   };
 }

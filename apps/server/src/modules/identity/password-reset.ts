@@ -5,6 +5,7 @@ import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { hashToken, newToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
+import { accountDb } from '../../platform/tenancy.ts';
 import { enqueue, QUEUES } from '../../platform/jobs.ts';
 import { enqueueEmail } from '../../platform/mail.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
@@ -21,25 +22,27 @@ const REQUESTS_KEPT_HOURS = 24;
 export async function requestPasswordReset(deps: AppDeps, email: string, meta: RequestMeta): Promise<void> {
   const { maxPerAddress, windowMinutes } = deps.config.passwordReset;
   const ip = meta.ip ?? 'unknown';
-  await deps.db.transaction().execute(async (tx) => {
-    // Requests from one address take turns, so a burst cannot pass the count all at once.
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`password-reset:${ip}`}))`.execute(tx);
-    const recent = await tx
-      .selectFrom('password_reset_requests')
-      .select((e) => e.fn.countAll<string>().as('n'))
-      .where('ip_address', '=', ip)
-      .where('at', '>', sql<Date>`now() - make_interval(mins => ${windowMinutes})`)
-      .executeTakeFirstOrThrow();
-    if (Number(recent.n) >= maxPerAddress) {
-      throw new AppError('rate_limited', `too many password-reset requests; try again in ${windowMinutes} minutes`);
-    }
-    const row = await tx
-      .insertInto('password_reset_requests')
-      .values({ email, ip_address: ip, request_id: meta.requestId })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await enqueue(tx, QUEUES.passwordReset, { requestId: row.id });
-  });
+  await accountDb(deps)
+    .transaction()
+    .execute(async (tx) => {
+      // Requests from one address take turns, so a burst cannot pass the count all at once.
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`password-reset:${ip}`}))`.execute(tx);
+      const recent = await tx
+        .selectFrom('password_reset_requests')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .where('ip_address', '=', ip)
+        .where('at', '>', sql<Date>`now() - make_interval(mins => ${windowMinutes})`)
+        .executeTakeFirstOrThrow();
+      if (Number(recent.n) >= maxPerAddress) {
+        throw new AppError('rate_limited', `too many password-reset requests; try again in ${windowMinutes} minutes`);
+      }
+      const row = await tx
+        .insertInto('password_reset_requests')
+        .values({ email, ip_address: ip, request_id: meta.requestId })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await enqueue(tx, QUEUES.passwordReset, { requestId: row.id });
+    });
 }
 
 /**
@@ -49,17 +52,19 @@ export async function requestPasswordReset(deps: AppDeps, email: string, meta: R
  * on its row, and the database keeps at most one valid token per account.
  */
 export async function processPasswordResetRequest(deps: AppDeps, requestId: string): Promise<void> {
-  await deps.db.transaction().execute(async (tx) => {
-    const request = await tx
-      .selectFrom('password_reset_requests')
-      .select(['id', 'email', 'ip_address', 'request_id', 'processed_at'])
-      .where('id', '=', requestId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!request || request.processed_at) return;
-    const outcome = await issueResetLink(deps, tx, request);
-    await tx.updateTable('password_reset_requests').set({ processed_at: new Date(), outcome }).where('id', '=', request.id).execute();
-  });
+  await accountDb(deps)
+    .transaction()
+    .execute(async (tx) => {
+      const request = await tx
+        .selectFrom('password_reset_requests')
+        .select(['id', 'email', 'ip_address', 'request_id', 'processed_at'])
+        .where('id', '=', requestId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!request || request.processed_at) return;
+      const outcome = await issueResetLink(deps, tx, request);
+      await tx.updateTable('password_reset_requests').set({ processed_at: new Date(), outcome }).where('id', '=', request.id).execute();
+    });
   await forgetOldRequests(deps);
 }
 
@@ -70,7 +75,7 @@ async function forgetOldRequests(deps: AppDeps): Promise<void> {
     DELETE FROM password_reset_requests WHERE id IN (
       SELECT id FROM password_reset_requests
        WHERE at < now() - make_interval(hours => ${REQUESTS_KEPT_HOURS}) AND processed_at IS NOT NULL
-       LIMIT 100 FOR UPDATE SKIP LOCKED)`.execute(deps.db);
+       LIMIT 100 FOR UPDATE SKIP LOCKED)`.execute(accountDb(deps));
 }
 
 async function issueResetLink(
@@ -134,7 +139,8 @@ async function issueResetLink(
  * account. Throws `token_invalid` for an unknown, used, replaced or expired token.
  */
 export async function confirmPasswordReset(deps: AppDeps, token: string, password: string, meta: RequestMeta): Promise<void> {
-  await deps.db.transaction().execute(async (tx) => {
+  const db = accountDb(deps);
+  await db.transaction().execute(async (tx) => {
     const reset = await tx
       .selectFrom('password_resets')
       .innerJoin('users', 'users.id', 'password_resets.user_id')

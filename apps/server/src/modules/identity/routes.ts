@@ -22,9 +22,9 @@ import {
   TotpEnrolmentConfirmed,
 } from '@calmdesk/shared';
 import { writeAudit } from '../../platform/audit.ts';
-import { AppError } from '../../platform/errors.ts';
 import { requestMeta, requireFullAuth, requireSession } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
+import { accountDb } from '../../platform/tenancy.ts';
 import { acceptInvitation, previewInvitation } from './invitations.ts';
 import { login } from './login.ts';
 import { getMe, listSessions } from './me.ts';
@@ -39,7 +39,7 @@ import {
   verifyRecoveryCode,
   verifySecondFactor,
 } from './second-factor.ts';
-import { revokeSession, SESSION_COOKIE } from './session-store.ts';
+import { endOwnSession, revokeSession, SESSION_COOKIE } from './session-store.ts';
 
 function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number) {
   const mode = req.server.deps.config.session.cookieSecure;
@@ -50,6 +50,7 @@ function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: strin
 /** Sign-in, second factor, own sessions, password reset and invitation acceptance. */
 export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['identity'];
+  const db = accountDb(app.deps);
 
   app.post(
     '/auth/login',
@@ -121,7 +122,7 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     '/me/recovery-codes',
     { schema: { tags, summary: 'How many recovery codes are left', response: withErrors({ 200: RecoveryCodeStatus }) } },
     async (req) => {
-      return recoveryCodeStatus(app.deps.db, requireFullAuth(req).userId);
+      return recoveryCodeStatus(db, requireFullAuth(req).userId);
     },
   );
 
@@ -174,7 +175,7 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags, summary: 'Sign out (the cookie stops working)', response: withErrors({ 200: Ok }) } },
     async (req, reply) => {
       const auth = requireSession(req);
-      await app.deps.db.transaction().execute(async (tx) => {
+      await db.transaction().execute(async (tx) => {
         await revokeSession(tx, auth.sessionId);
         await writeAudit(tx, {
           action: 'auth.logout',
@@ -228,7 +229,7 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     '/me',
     { schema: { tags, summary: 'The signed-in account and its practices', response: withErrors({ 200: Me }) } },
     async (req) => {
-      return getMe(app.deps.db, requireSession(req));
+      return getMe(db, requireSession(req));
     },
   );
 
@@ -237,32 +238,20 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags, summary: 'Change own preferences (language)', body: ChangeLocaleBody, response: withErrors({ 200: Ok }) } },
     async (req) => {
       const auth = requireFullAuth(req);
-      await app.deps.db
-        .updateTable('users')
-        .set({ locale: req.body.locale, updated_at: new Date() })
-        .where('id', '=', auth.userId)
-        .execute();
+      await db.updateTable('users').set({ locale: req.body.locale, updated_at: new Date() }).where('id', '=', auth.userId).execute();
       return { ok: true as const };
     },
   );
 
   app.get('/me/sessions', { schema: { tags, summary: 'Own active sessions', response: withErrors({ 200: SessionList }) } }, async (req) => {
-    return listSessions(app.deps.db, requireFullAuth(req));
+    return listSessions(db, requireFullAuth(req));
   });
 
   app.delete(
     '/me/sessions/:sessionId',
     { schema: { tags, summary: 'Revoke one of own sessions', params: SessionParams, response: withErrors({ 200: Ok }) } },
     async (req) => {
-      const auth = requireFullAuth(req);
-      const res = await app.deps.db
-        .updateTable('sessions')
-        .set({ revoked_at: new Date() })
-        .where('id', '=', req.params.sessionId)
-        .where('user_id', '=', auth.userId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (res.numUpdatedRows === 0n) throw AppError.notFound('session');
+      await endOwnSession(db, requireFullAuth(req), req.params.sessionId, requestMeta(req));
       return { ok: true as const };
     },
   );

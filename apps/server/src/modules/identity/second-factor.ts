@@ -3,6 +3,7 @@ import type { Tx } from '../../db/database.ts';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
+import { accountDb } from '../../platform/tenancy.ts';
 import { enqueueEmail } from '../../platform/mail.ts';
 import { isLockedOut, lockedOut } from './login.ts';
 import { recoveryCodeStatus, replaceRecoveryCodes, spendRecoveryCode } from './recovery-codes.ts';
@@ -14,9 +15,10 @@ import { enrolmentMaterial, matchTotp, newTotpSecret } from './totp.ts';
  * the session until a code proves the app has it. Throws `conflict` when already enrolled.
  */
 export async function startTotpEnrolment(deps: AppDeps, auth: AuthState) {
+  const db = accountDb(deps);
   if (auth.totpEnrolled) throw new AppError('conflict', 'a second factor is already set up for this account');
   const secret = newTotpSecret();
-  await deps.db
+  await db
     .updateTable('sessions')
     .set({ pending_totp_secret_enc: deps.secrets.seal(secret) })
     .where('id', '=', auth.sessionId)
@@ -35,45 +37,47 @@ export async function confirmTotpEnrolment(
   code: string,
   meta: RequestMeta,
 ): Promise<{ recoveryCodes: string[] }> {
-  return deps.db.transaction().execute(async (tx) => {
-    const session = await tx
-      .selectFrom('sessions')
-      .select('pending_totp_secret_enc')
-      .where('id', '=', auth.sessionId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (!session.pending_totp_secret_enc) throw new AppError('conflict', 'start the set-up first');
-    const secret = deps.secrets.open(session.pending_totp_secret_enc);
-    const step = matchTotp(secret, code);
-    if (step === null) throw AppError.field('body.code', 'this code is not correct; check the time on your phone', 'invalid_totp_code');
-    const updated = await tx
-      .updateTable('users')
-      .set({
-        totp_secret_enc: session.pending_totp_secret_enc,
-        totp_enrolled_at: new Date(),
-        totp_last_step: String(step),
-        updated_at: new Date(),
-      })
-      .where('id', '=', auth.userId)
-      .where('totp_enrolled_at', 'is', null)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) throw new AppError('conflict', 'a second factor is already set up for this account');
-    await tx
-      .updateTable('sessions')
-      .set({ stage: 'complete', second_factor_at: new Date(), pending_totp_secret_enc: null })
-      .where('id', '=', auth.sessionId)
-      .execute();
-    const recoveryCodes = await replaceRecoveryCodes(tx, auth.userId);
-    await writeAudit(tx, {
-      action: 'auth.totp_enrolled',
-      practiceId: null,
-      userId: auth.userId,
-      dataCategory: 'account',
-      requestId: meta.requestId,
-      ipAddress: meta.ip,
+  return accountDb(deps)
+    .transaction()
+    .execute(async (tx) => {
+      const session = await tx
+        .selectFrom('sessions')
+        .select('pending_totp_secret_enc')
+        .where('id', '=', auth.sessionId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (!session.pending_totp_secret_enc) throw new AppError('conflict', 'start the set-up first');
+      const secret = deps.secrets.open(session.pending_totp_secret_enc);
+      const step = matchTotp(secret, code);
+      if (step === null) throw AppError.field('body.code', 'this code is not correct; check the time on your phone', 'invalid_totp_code');
+      const updated = await tx
+        .updateTable('users')
+        .set({
+          totp_secret_enc: session.pending_totp_secret_enc,
+          totp_enrolled_at: new Date(),
+          totp_last_step: String(step),
+          updated_at: new Date(),
+        })
+        .where('id', '=', auth.userId)
+        .where('totp_enrolled_at', 'is', null)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) throw new AppError('conflict', 'a second factor is already set up for this account');
+      await tx
+        .updateTable('sessions')
+        .set({ stage: 'complete', second_factor_at: new Date(), pending_totp_secret_enc: null })
+        .where('id', '=', auth.sessionId)
+        .execute();
+      const recoveryCodes = await replaceRecoveryCodes(tx, auth.userId);
+      await writeAudit(tx, {
+        action: 'auth.totp_enrolled',
+        practiceId: null,
+        userId: auth.userId,
+        dataCategory: 'account',
+        requestId: meta.requestId,
+        ipAddress: meta.ip,
+      });
+      return { recoveryCodes };
     });
-    return { recoveryCodes };
-  });
 }
 
 /**
@@ -85,7 +89,7 @@ export async function startTotpReplacement(deps: AppDeps, auth: AuthState) {
   requireRecentSecondFactor(deps, auth);
   if (!auth.totpEnrolled) throw new AppError('conflict', 'no second factor is set up yet');
   const secret = newTotpSecret();
-  await deps.db
+  await accountDb(deps)
     .updateTable('sessions')
     .set({ pending_totp_secret_enc: deps.secrets.seal(secret) })
     .where('id', '=', auth.sessionId)
@@ -99,45 +103,48 @@ export async function startTotpReplacement(deps: AppDeps, auth: AuthState) {
  * `invalid_totp_code`, `conflict` (not started on this session).
  */
 export async function confirmTotpReplacement(deps: AppDeps, auth: AuthState, code: string, meta: RequestMeta): Promise<void> {
-  await deps.db.transaction().execute(async (tx) => {
-    const session = await tx
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['sessions.pending_totp_secret_enc', 'users.totp_enrolled_at', 'users.locale'])
-      .where('sessions.id', '=', auth.sessionId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (!session.pending_totp_secret_enc || !session.totp_enrolled_at) throw new AppError('conflict', 'start setting up the new app first');
-    const step = matchTotp(deps.secrets.open(session.pending_totp_secret_enc), code);
-    if (step === null) throw AppError.field('body.code', 'this code is not correct; check the time on your phone', 'invalid_totp_code');
-    const now = new Date();
-    await tx
-      .updateTable('users')
-      .set({ totp_secret_enc: session.pending_totp_secret_enc, totp_enrolled_at: now, totp_last_step: String(step), updated_at: now })
-      .where('id', '=', auth.userId)
-      .execute();
-    await tx
-      .updateTable('sessions')
-      .set({ second_factor_at: now, pending_totp_secret_enc: null })
-      .where('id', '=', auth.sessionId)
-      .execute();
-    await writeAudit(tx, {
-      action: 'auth.totp_replaced',
-      practiceId: null,
-      userId: auth.userId,
-      dataCategory: 'account',
-      requestId: meta.requestId,
-      ipAddress: meta.ip,
+  await accountDb(deps)
+    .transaction()
+    .execute(async (tx) => {
+      const session = await tx
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select(['sessions.pending_totp_secret_enc', 'users.totp_enrolled_at', 'users.locale'])
+        .where('sessions.id', '=', auth.sessionId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (!session.pending_totp_secret_enc || !session.totp_enrolled_at)
+        throw new AppError('conflict', 'start setting up the new app first');
+      const step = matchTotp(deps.secrets.open(session.pending_totp_secret_enc), code);
+      if (step === null) throw AppError.field('body.code', 'this code is not correct; check the time on your phone', 'invalid_totp_code');
+      const now = new Date();
+      await tx
+        .updateTable('users')
+        .set({ totp_secret_enc: session.pending_totp_secret_enc, totp_enrolled_at: now, totp_last_step: String(step), updated_at: now })
+        .where('id', '=', auth.userId)
+        .execute();
+      await tx
+        .updateTable('sessions')
+        .set({ second_factor_at: now, pending_totp_secret_enc: null })
+        .where('id', '=', auth.sessionId)
+        .execute();
+      await writeAudit(tx, {
+        action: 'auth.totp_replaced',
+        practiceId: null,
+        userId: auth.userId,
+        dataCategory: 'account',
+        requestId: meta.requestId,
+        ipAddress: meta.ip,
+      });
+      const nl = session.locale === 'nl';
+      await enqueueEmail(tx, deps.config, {
+        to: auth.email,
+        subject: nl ? 'Calmdesk: nieuwe authenticator-app ingesteld' : 'Calmdesk: a new authenticator app was set up',
+        text: nl
+          ? 'Er is zojuist een nieuwe authenticator-app ingesteld voor uw Calmdesk-account; de vorige werkt niet meer.\n\nWas u dit niet? Neem dan direct contact op met uw praktijk.'
+          : 'A new authenticator app was just set up for your Calmdesk account; the previous one no longer works.\n\nWas this not you? Contact your practice at once.',
+      });
     });
-    const nl = session.locale === 'nl';
-    await enqueueEmail(tx, deps.config, {
-      to: auth.email,
-      subject: nl ? 'Calmdesk: nieuwe authenticator-app ingesteld' : 'Calmdesk: a new authenticator app was set up',
-      text: nl
-        ? 'Er is zojuist een nieuwe authenticator-app ingesteld voor uw Calmdesk-account; de vorige werkt niet meer.\n\nWas u dit niet? Neem dan direct contact op met uw praktijk.'
-        : 'A new authenticator app was just set up for your Calmdesk account; the previous one no longer works.\n\nWas this not you? Contact your practice at once.',
-    });
-  });
 }
 
 /**
@@ -206,39 +213,45 @@ async function checkSecondFactor(
   action: string,
   check: (tx: Tx, user: SecondFactorUser) => Promise<boolean>,
 ): Promise<boolean> {
-  return deps.db.transaction().execute(async (tx) => {
-    // Takes turns with sign-in attempts on the same account (see login), so concurrent
-    // guesses cannot all pass the lock-out check before the first failure is recorded.
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:${auth.email}`}))`.execute(tx);
-    if (await isLockedOut(deps, auth.email, meta.ip ?? 'unknown', tx)) throw lockedOut(deps);
-    const user = await tx
-      .selectFrom('users')
-      .select(['totp_secret_enc', 'totp_last_step', 'email', 'locale'])
-      .where('id', '=', auth.userId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const { totp_secret_enc } = user;
-    if (!totp_secret_enc) throw new AppError('conflict', 'no second factor is set up yet');
-    const ok = await check(tx, { ...user, totp_secret_enc });
-    if (!ok) {
-      await tx
-        .insertInto('login_attempts')
-        .values({ email: auth.email, ip_address: meta.ip ?? 'unknown', success: false })
-        .execute();
-    } else {
-      await tx.updateTable('sessions').set({ stage: 'complete', second_factor_at: new Date() }).where('id', '=', auth.sessionId).execute();
-    }
-    await writeAudit(tx, {
-      action,
-      ...(ok ? {} : { outcome: 'denied' as const }),
-      practiceId: null,
-      userId: auth.userId,
-      dataCategory: 'account',
-      requestId: meta.requestId,
-      ipAddress: meta.ip,
+  return accountDb(deps)
+    .transaction()
+    .execute(async (tx) => {
+      // Takes turns with sign-in attempts on the same account (see login), so concurrent
+      // guesses cannot all pass the lock-out check before the first failure is recorded.
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:${auth.email}`}))`.execute(tx);
+      if (await isLockedOut(deps, auth.email, meta.ip ?? 'unknown', tx)) throw lockedOut(deps);
+      const user = await tx
+        .selectFrom('users')
+        .select(['totp_secret_enc', 'totp_last_step', 'email', 'locale'])
+        .where('id', '=', auth.userId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const { totp_secret_enc } = user;
+      if (!totp_secret_enc) throw new AppError('conflict', 'no second factor is set up yet');
+      const ok = await check(tx, { ...user, totp_secret_enc });
+      if (!ok) {
+        await tx
+          .insertInto('login_attempts')
+          .values({ email: auth.email, ip_address: meta.ip ?? 'unknown', success: false })
+          .execute();
+      } else {
+        await tx
+          .updateTable('sessions')
+          .set({ stage: 'complete', second_factor_at: new Date() })
+          .where('id', '=', auth.sessionId)
+          .execute();
+      }
+      await writeAudit(tx, {
+        action,
+        ...(ok ? {} : { outcome: 'denied' as const }),
+        practiceId: null,
+        userId: auth.userId,
+        dataCategory: 'account',
+        requestId: meta.requestId,
+        ipAddress: meta.ip,
+      });
+      return ok;
     });
-    return ok;
-  });
 }
 
 /** Throws `step_up_required` unless this session confirmed a second factor recently (account-level actions). */
@@ -254,16 +267,18 @@ export function requireRecentSecondFactor(deps: AppDeps, auth: AuthState): void 
 export async function regenerateRecoveryCodes(deps: AppDeps, auth: AuthState, meta: RequestMeta) {
   requireRecentSecondFactor(deps, auth);
   if (!auth.totpEnrolled) throw new AppError('conflict', 'no second factor is set up yet');
-  return deps.db.transaction().execute(async (tx) => {
-    const codes = await replaceRecoveryCodes(tx, auth.userId);
-    await writeAudit(tx, {
-      action: 'auth.recovery_codes_regenerated',
-      practiceId: null,
-      userId: auth.userId,
-      dataCategory: 'account',
-      requestId: meta.requestId,
-      ipAddress: meta.ip,
+  return accountDb(deps)
+    .transaction()
+    .execute(async (tx) => {
+      const codes = await replaceRecoveryCodes(tx, auth.userId);
+      await writeAudit(tx, {
+        action: 'auth.recovery_codes_regenerated',
+        practiceId: null,
+        userId: auth.userId,
+        dataCategory: 'account',
+        requestId: meta.requestId,
+        ipAddress: meta.ip,
+      });
+      return { codes, remaining: codes.length };
     });
-    return { codes, remaining: codes.length };
-  });
 }

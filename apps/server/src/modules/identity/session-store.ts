@@ -1,7 +1,9 @@
 import { UUID_PATTERN } from '@calmdesk/shared';
 import type { Db, Tx } from '../../db/database.ts';
+import { writeAudit } from '../../platform/audit.ts';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
 import { hashToken, newToken } from '../../platform/crypto.ts';
+import { AppError } from '../../platform/errors.ts';
 
 export const SESSION_COOKIE = 'cd_session';
 
@@ -108,4 +110,36 @@ function membershipOf(
 
 export async function revokeSession(db: Db | Tx, sessionId: string): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+}
+
+/**
+ * Ends one of the account's own sessions (signing out another device), with its access-log
+ * entry in the same transaction. A session that is not the account's own, or already ended,
+ * answers 404 `not_found` and the attempt is logged as denied.
+ */
+export async function endOwnSession(db: Db, auth: Pick<AuthState, 'userId'>, sessionId: string, meta: RequestMeta): Promise<void> {
+  const entry = { practiceId: null, userId: auth.userId, entityType: 'session', entityId: sessionId, dataCategory: 'account' as const };
+  const ended = await db.transaction().execute(async (tx) => {
+    const res = await tx
+      .updateTable('sessions')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', sessionId)
+      .where('user_id', '=', auth.userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (res.numUpdatedRows === 0n) return false;
+    await writeAudit(tx, { ...entry, action: 'auth.session.end', requestId: meta.requestId, ipAddress: meta.ip });
+    return true;
+  });
+  if (!ended) {
+    await writeAudit(db, {
+      ...entry,
+      action: 'auth.session.end',
+      outcome: 'denied',
+      reason: 'not an active session of this account',
+      requestId: meta.requestId,
+      ipAddress: meta.ip,
+    });
+    throw AppError.notFound('session');
+  }
 }

@@ -113,6 +113,43 @@ describe('own sessions', () => {
   });
 });
 
+describe('ending a session', () => {
+  it('is written to the access log with who, which session and from where; a refused attempt is logged as denied', async () => {
+    const user = await createUser(t.deps);
+    const laptop = await signIn(t, user);
+    const phone = await signIn(t, user);
+    const other = (await laptop.get('/api/v1/me/sessions')).body.items.find((s: { current: boolean }) => !s.current);
+    assert.equal((await laptop.delete(`/api/v1/me/sessions/${other.id}`)).status, 200);
+    assert.equal((await phone.get('/api/v1/me')).status, 401);
+    // Ending it again, or a session of another account, is refused and logged as such.
+    assert.equal((await laptop.delete(`/api/v1/me/sessions/${other.id}`)).status, 404);
+    const stranger = await signIn(t, await createUser(t.deps));
+    const strangers = (await stranger.get('/api/v1/me/sessions')).body.items[0].id;
+    assert.equal((await laptop.delete(`/api/v1/me/sessions/${strangers}`)).status, 404);
+    assert.equal((await stranger.get('/api/v1/me')).status, 200);
+
+    const rows = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['action', 'outcome', 'practice_id', 'entity_type', 'entity_id', 'data_category', 'ip_address', 'request_id'])
+      .where('user_id', '=', user.id)
+      .where('action', '=', 'auth.session.end')
+      .orderBy('at')
+      .execute();
+    assert.deepEqual(
+      // Compared as sets: entries of requests within one millisecond share their time.
+      rows.map((r) => [r.outcome, r.entity_id, r.practice_id, r.entity_type, r.data_category].join(' ')).sort(),
+      [
+        ['ok', other.id, null, 'session', 'account'],
+        ['denied', other.id, null, 'session', 'account'],
+        ['denied', strangers, null, 'session', 'account'],
+      ]
+        .map((r) => r.join(' '))
+        .sort(),
+    );
+    assert.ok(rows.every((r) => r.ip_address === '127.0.0.1' && r.request_id));
+  });
+});
+
 describe('idle timeout', () => {
   let short: TestApp;
   before(async () => {

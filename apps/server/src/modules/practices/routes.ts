@@ -31,8 +31,9 @@ import {
   WorkingHours,
   WorkingHoursBody,
 } from '@calmdesk/shared';
-import { inPractice, practiceGate, requestMeta, requireFullAuth } from '../../platform/http.ts';
+import { inPractice, requestMeta, requireFullAuth } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
+import { accountDb } from '../../platform/tenancy.ts';
 import { createInvitation, listInvitations } from '../identity/invitations.ts';
 import { resetMemberSecondFactor } from '../identity/second-factor-reset.ts';
 import { createLocation, createRoom, listLocations, listRooms, updateLocation, updateRoom } from './locations.ts';
@@ -55,7 +56,7 @@ export const practiceCreateRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const auth = requireFullAuth(req);
       const meta = requestMeta(req);
-      const practice = await app.deps.db
+      const practice = await accountDb(app.deps)
         .transaction()
         .execute((tx) => createPractice(tx, auth.userId, req.body, { requestId: meta.requestId, ip: meta.ip }));
       return reply.status(201).send(practice);
@@ -65,7 +66,6 @@ export const practiceCreateRoutes: FastifyPluginAsyncZod = async (app) => {
 
 /** Everything under /practices/:practiceId — gated by membership before validation. */
 export const practiceRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   const tags = ['practice setup'];
 
   app.get(

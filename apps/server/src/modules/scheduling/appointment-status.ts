@@ -3,6 +3,7 @@ import type { AppointmentChange, AppointmentStatusBody } from '@calmdesk/shared'
 import type { AppointmentStatus } from '../../db/schema.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { addDays, localDate } from '../../platform/local-date.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { afterCancel } from './hooks.ts';
 import { auditAppointmentWrite, isOwnAppointment, lockAppointment, lockScopedSessions, readAppointments, SCHEDULERS } from './queries.ts';
@@ -48,7 +49,7 @@ export async function changeAppointmentStatus(ctx: PracticeCtx, appointmentId: s
 
   const practice = await ctx.tx
     .selectFrom('practices')
-    .select(['late_cancel_hours', 'no_show_fee_policy', 'late_cancel_fee_policy'])
+    .select(['late_cancel_hours', 'no_show_fee_policy', 'late_cancel_fee_policy', 'time_zone'])
     .where('id', '=', ctx.practiceId)
     .executeTakeFirstOrThrow();
 
@@ -126,7 +127,8 @@ export async function changeAppointmentStatus(ctx: PracticeCtx, appointmentId: s
       .select('membership_id')
       .where('appointment_id', '=', row.id)
       .execute();
-    const due = new Date(now.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
+    // Two days after today on the practice's calendar (not the UTC date).
+    const due = addDays(localDate(practice.time_zone, now), 2);
     await scoped(ctx)
       .insertInto(
         'tasks',

@@ -10,7 +10,7 @@ import {
   Ok,
   StaffParams,
 } from '@calmdesk/shared';
-import { inPractice, practiceGate, requestMeta } from '../../platform/http.ts';
+import { inPractice, requestMeta } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { createCalendarFeed, getCalendarFeed, listAppointmentMessages, readCalendarFeed, revokeCalendarFeed } from './feeds.ts';
 
@@ -18,7 +18,6 @@ import { createCalendarFeed, getCalendarFeed, listAppointmentMessages, readCalen
 export const FEED_RATE_LIMIT = { max: 60, timeWindow: 60_000 };
 
 const practiceCalendarRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   const tags = ['scheduling'];
   const feedPath = '/staff/:membershipId/calendar-feed';
 

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { AppointmentMessageList, CalendarFeedCreated, CalendarFeedStatus } from '@calmdesk/shared';
-import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
+import { writeAudit } from '../../platform/audit.ts';
 import type { AppDeps, PracticeCtx, RequestMeta } from '../../platform/context.ts';
 import { hashToken, newToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
-import { requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
+import { requireRole, requireStepUp, scoped, systemDb } from '../../platform/tenancy.ts';
 import { buildIcs, type IcsEvent } from './ical.ts';
 import { isOwnAppointment, SCHEDULERS } from './queries.ts';
 import { FEED_MODE } from './reminder-texts.ts';
@@ -124,7 +124,9 @@ export function clientInitials(c: { first_name: string; last_name: string; destr
  */
 export async function readCalendarFeed(deps: AppDeps, token: string, meta: RequestMeta, opts: { now?: Date } = {}): Promise<string> {
   if (!TOKEN.test(token)) throw AppError.notFound('calendar');
-  return deps.db.transaction().execute(async (tx) => {
+  // No session and no practice yet: the secret token in the URL finds the feed.
+  const db = systemDb(deps, { practiceId: 'all', reason: 'calendar feed read by its token' });
+  return db.transaction().execute(async (tx) => {
     const feed = await tx
       .selectFrom('calendar_feeds')
       .innerJoin('memberships', 'memberships.id', 'calendar_feeds.membership_id')
@@ -223,18 +225,13 @@ export async function listAppointmentMessages(ctx: PracticeCtx, appointmentId: s
     .orderBy('created_at')
     .execute();
   const clientIds = [...new Set(rows.map((r) => r.client_id).filter((id): id is string => id !== null))];
-  await writeAuditMany(
-    ctx.tx,
+  await scoped(ctx).auditMany(
     clientIds.map((clientId) => ({
       action: 'appointment.messages.read',
-      practiceId: ctx.practiceId,
-      userId: ctx.actor.userId,
       entityType: 'appointment',
       entityId: appointmentId,
       clientId,
-      dataCategory: 'client_contact' as const,
-      requestId: ctx.meta.requestId,
-      ipAddress: ctx.meta.ip,
+      dataCategory: 'client_contact',
     })),
   );
   return {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Agenda, AgendaQuery, Role } from '@calmdesk/shared';
 import type { AppDeps, RequestMeta } from '../../platform/context.ts';
+import { accountDb, systemDb } from '../../platform/tenancy.ts';
 import type { AuthState } from '../identity/session-store.ts';
 import { listAppointments } from './read-appointments.ts';
 
@@ -15,7 +16,7 @@ export async function myAgenda(
   meta: RequestMeta,
   q: z.infer<typeof AgendaQuery>,
 ): Promise<z.infer<typeof Agenda>> {
-  const memberships = await deps.db
+  const memberships = await accountDb(deps)
     .selectFrom('memberships')
     .innerJoin('practices', 'practices.id', 'memberships.practice_id')
     .select(['memberships.id', 'memberships.practice_id', 'memberships.roles', 'practices.name'])
@@ -26,7 +27,8 @@ export async function myAgenda(
     .execute();
   const items: z.infer<typeof Agenda>['items'] = [];
   for (const m of memberships) {
-    const { items: appointments } = await deps.db.transaction().execute((tx) =>
+    const practiceDb = systemDb(deps, { practiceId: m.practice_id, reason: 'my agenda: one scoped transaction per practice' });
+    const { items: appointments } = await practiceDb.transaction().execute((tx) =>
       listAppointments(
         {
           deps,

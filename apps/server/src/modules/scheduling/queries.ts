@@ -2,7 +2,6 @@ import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { Appointment, AppointmentStatus } from '@calmdesk/shared';
 import type { AppointmentMode, AppointmentsTable } from '../../db/schema.ts';
-import { writeAuditMany } from '../../platform/audit.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { scoped } from '../../platform/tenancy.ts';
@@ -152,19 +151,14 @@ export async function auditAppointmentWrite(
   pairs: { appointmentId: string; clientId: string }[],
   reason: string | null = null,
 ): Promise<void> {
-  await writeAuditMany(
-    ctx.tx,
+  await scoped(ctx).auditMany(
     pairs.map((p) => ({
       action,
-      practiceId: ctx.practiceId,
-      userId: ctx.actor.userId,
       entityType: 'appointment',
       entityId: p.appointmentId,
       clientId: p.clientId,
-      dataCategory: 'client' as const,
+      dataCategory: 'client',
       reason,
-      requestId: ctx.meta.requestId,
-      ipAddress: ctx.meta.ip,
     })),
   );
 }

@@ -5,7 +5,7 @@ import type { AddressJson, AppointmentMode, CommunicationJson, ConsentsJson, DB 
 import type { AppDeps, PracticeCtx } from '../../platform/context.ts';
 import { enqueueMany, maxAttempts, QUEUES } from '../../platform/jobs.ts';
 import { addressOf, emailDelivery, recordEmail, type EmailAttachment } from '../../platform/mail.ts';
-import { scoped } from '../../platform/tenancy.ts';
+import { scoped, systemDb } from '../../platform/tenancy.ts';
 import { buildIcs } from './ical.ts';
 import {
   emailText,
@@ -391,11 +391,15 @@ function facts(a: AppointmentFacts): SessionFacts {
  * again; rows that no longer apply are skipped with the reason. Throws after recording a
  * failed attempt so pg-boss retries; on the last attempt the rows become `failed`.
  */
-export function appointmentMessenger(deps: AppDeps, sms: SmsTransport | null = smsTransport(deps.db, deps.config)) {
-  const deliver = emailDelivery(deps.db, deps.config);
+/** The messages job reads and writes rows of every practice (each job names its own). */
+const MESSAGES_JOB = { practiceId: 'all', reason: 'appointment messages job' } as const;
+
+export function appointmentMessenger(deps: AppDeps, sms: SmsTransport | null = smsTransport(systemDb(deps, MESSAGES_JOB), deps.config)) {
+  const db = systemDb(deps, MESSAGES_JOB);
+  const deliver = emailDelivery(db, deps.config);
   return async (reminderIds: string[], opts: { finalAttempt?: boolean } = {}): Promise<void> => {
     if (reminderIds.length === 0) return;
-    const prepared = await deps.db.transaction().execute((tx) => prepare(deps, tx, reminderIds, sms !== null));
+    const prepared = await db.transaction().execute((tx) => prepare(deps, tx, reminderIds, sms !== null));
     if (!prepared) return;
     try {
       if (prepared.channel === 'email') await deliver(prepared.emailId);
@@ -404,13 +408,13 @@ export function appointmentMessenger(deps: AppDeps, sms: SmsTransport | null = s
     } catch (err) {
       const attempts = prepared.attempts + 1;
       const final = opts.finalAttempt ?? attempts >= maxAttempts(QUEUES.appointmentRemind);
-      await deps.db
+      await db
         .updateTable('appointment_reminders')
         .set({ attempts, last_error: String(err).slice(0, 500), ...(final && { status: 'failed' as const }) })
         .where('id', 'in', prepared.ids)
         .execute();
       if (final && prepared.channel === 'email') {
-        await deps.db
+        await db
           .updateTable('email_outbox')
           .set({ status: 'failed' })
           .where('id', '=', prepared.emailId)
@@ -420,7 +424,7 @@ export function appointmentMessenger(deps: AppDeps, sms: SmsTransport | null = s
       if (final) return;
       throw err;
     }
-    await deps.db
+    await db
       .updateTable('appointment_reminders')
       .set({ status: 'sent', attempts: prepared.attempts + 1, sent_at: new Date(), last_error: null })
       .where('id', 'in', prepared.ids)

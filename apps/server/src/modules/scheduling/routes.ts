@@ -16,8 +16,9 @@ import {
   SchedulingSettings,
   SchedulingSettingsPatch,
 } from '@calmdesk/shared';
-import { inPractice, practiceAccess, practiceGate, requestMeta, requireFullAuth } from '../../platform/http.ts';
+import { inPractice, practiceAccess, requestMeta, requireFullAuth } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
+import { systemDb } from '../../platform/tenancy.ts';
 import { changeAppointmentStatus } from './appointment-status.ts';
 import { bookAppointment, prepareBooking } from './book-appointment.ts';
 import { changeAppointment } from './change-appointment.ts';
@@ -27,7 +28,6 @@ import { getSchedulingSettings, updateSchedulingSettings } from './settings.ts';
 
 /** The calendar: booking (single or series), moves, status flow. */
 export const schedulingRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   const tags = ['scheduling'];
 
   app.get(
@@ -60,7 +60,9 @@ export const schedulingRoutes: FastifyPluginAsyncZod = async (app) => {
       const key = req.headers['idempotency-key'];
       // Without a key, a booking that cannot succeed (taken, outside hours, a bad field) is
       // answered after one read, before a transaction is opened.
-      const prepared = key === undefined ? await prepareBooking(req.server.deps.db, practiceAccess(req), req.body) : undefined;
+      const access = practiceAccess(req);
+      const precheck = { practiceId: access.practiceId, reason: 'booking pre-check before the transaction' };
+      const prepared = key === undefined ? await prepareBooking(systemDb(req.server.deps, precheck), access, req.body) : undefined;
       return reply.status(201).send(await inPractice(req, (ctx) => bookAppointment(ctx, req.body, key, prepared)));
     },
   );

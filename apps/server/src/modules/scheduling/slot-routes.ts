@@ -12,7 +12,7 @@ import {
   Ok,
   PracticeParams,
 } from '@calmdesk/shared';
-import { inPractice, practiceGate } from '../../platform/http.ts';
+import { inPractice } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import { createAbsence, deleteAbsence, listAbsences } from './absences.ts';
 import { readAvailability } from './availability.ts';
@@ -20,7 +20,6 @@ import { findFreeSlots } from './free-slots.ts';
 
 /** Leave, closures, availability for the agenda and the free-slot search. */
 export const slotRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   const tags = ['scheduling'];
 
   app.get(

@@ -14,7 +14,7 @@ import {
   WaitlistOfferParams,
   WaitlistOfferResult,
 } from '@calmdesk/shared';
-import { inPractice, practiceGate } from '../../platform/http.ts';
+import { inPractice } from '../../platform/http.ts';
 import { withErrors } from '../../platform/openapi.ts';
 import {
   acceptOffer,
@@ -30,7 +30,6 @@ import {
 
 /** The waitlist: entries with preferences, candidates for a freed slot, offers. */
 export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('preValidation', practiceGate);
   const tags = ['waitlist'];
 
   app.get(

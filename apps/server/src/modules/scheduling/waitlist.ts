@@ -18,7 +18,6 @@ import {
   type WaitlistOfferCreateBody,
   type WaitlistOfferResult,
 } from '@calmdesk/shared';
-import { writeAuditMany } from '../../platform/audit.ts';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
@@ -167,19 +166,8 @@ async function presentRows(ctx: PracticeCtx, rows: EntryRow[]): Promise<EntryVie
 async function auditEntries(ctx: PracticeCtx, action: string, entries: { id: string; clientId: string }[]): Promise<void> {
   const seen = new Map<string, string>();
   for (const e of entries) if (!seen.has(e.clientId)) seen.set(e.clientId, e.id);
-  await writeAuditMany(
-    ctx.tx,
-    [...seen].map(([clientId, entryId]) => ({
-      action,
-      practiceId: ctx.practiceId,
-      userId: ctx.actor.userId,
-      entityType: 'waitlist_entry',
-      entityId: entryId,
-      clientId,
-      dataCategory: 'client' as const,
-      requestId: ctx.meta.requestId,
-      ipAddress: ctx.meta.ip,
-    })),
+  await scoped(ctx).auditMany(
+    [...seen].map(([clientId, entryId]) => ({ action, entityType: 'waitlist_entry', entityId: entryId, clientId, dataCategory: 'client' })),
   );
 }
 

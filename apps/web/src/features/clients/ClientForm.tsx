@@ -5,6 +5,8 @@ import { isApiError } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n/index.tsx';
 import { DayField } from '../../components/DayField.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { usePractice } from '../../app/layout/PracticeLayout.tsx';
+import { formatDay, todayIso } from './api.ts';
 import { FIELD_OF, type ClientDraft, type ConsentSource, type TextKey } from './client-draft.ts';
 
 interface Props {
@@ -23,6 +25,7 @@ const SOURCES: ConsentSource[] = ['verbal', 'written', 'portal', 'referral', 'ot
 /** The client's administrative data, for registering and for changing. */
 export function ClientForm({ draft, onChange, error, readOnly = false, footer, onSubmit }: Props) {
   const { t, locale } = useI18n();
+  const { timeZone } = usePractice();
   // Field errors by form field: `address.city` → city, `consents.shareWithGp.date` → consent.shareWithGp.date.
   const errors: Record<string, string> = {};
   if (isApiError(error)) {
@@ -192,10 +195,7 @@ export function ClientForm({ draft, onChange, error, readOnly = false, footer, o
                   const next = { ...c, ...patch };
                   // Answering for the first time fills in today as the date.
                   if (patch.answer && patch.answer !== 'unasked' && !c.date.trim()) {
-                    const d = new Date();
-                    const dd = String(d.getDate()).padStart(2, '0');
-                    const mm = String(d.getMonth() + 1).padStart(2, '0');
-                    next.date = locale === 'nl' ? `${dd}-${mm}-${d.getFullYear()}` : `${dd}/${mm}/${d.getFullYear()}`;
+                    next.date = formatDay(todayIso(timeZone), locale);
                   }
                   onChange({ ...draft, consents: { ...draft.consents, [k]: next } });
                 };

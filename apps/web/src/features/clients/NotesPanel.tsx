@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Note, NOTE_MAX_CHARS } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n/index.tsx';
+import { usePractice } from '../../app/layout/PracticeLayout.tsx';
 import { DayField } from '../../components/DayField.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -16,9 +17,10 @@ const wasEdited = (n: NoteData) => Date.parse(n.updatedAt) > Date.parse(n.create
 /** Writes a new note, or changes `note` (the author's own). */
 function NoteForm({ practiceId, clientId, note, onDone }: { practiceId: string; clientId: string; note?: NoteData; onDone?: () => void }) {
   const { t, locale } = useI18n();
+  const { timeZone } = usePractice();
   const qc = useQueryClient();
   const [kind, setKind] = useState<'session' | 'free'>(note?.kind ?? 'session');
-  const [date, setDate] = useState(() => formatDay(note?.sessionDate ?? todayIso(), locale));
+  const [date, setDate] = useState(() => formatDay(note?.sessionDate ?? todayIso(timeZone), locale));
   const [body, setBody] = useState(note?.body ?? '');
   const save = useMutation({
     mutationFn: () => {

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { DESTRUCTION_BASES, DestructionResult } from '@calmdesk/shared';
 import { api, fetchBlob } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n/index.tsx';
+import { usePractice } from '../../app/layout/PracticeLayout.tsx';
 import { useStepUp } from '../../app/step-up.tsx';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { DayField } from '../../components/DayField.tsx';
@@ -15,10 +16,11 @@ type Basis = (typeof DESTRUCTION_BASES)[number];
 
 function Destruction({ practiceId, client }: { practiceId: string; client: ClientData }) {
   const { t, locale } = useI18n();
+  const { timeZone } = usePractice();
   const qc = useQueryClient();
   const withStepUp = useStepUp();
   const [basis, setBasis] = useState<Basis>('client_request');
-  const [received, setReceived] = useState(() => formatDay(todayIso(), locale));
+  const [received, setReceived] = useState(() => formatDay(todayIso(timeZone), locale));
   const [note, setNote] = useState('');
   const destroy = useMutation({
     mutationFn: () =>

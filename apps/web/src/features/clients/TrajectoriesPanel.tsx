@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Trajectory } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n/index.tsx';
+import { usePractice } from '../../app/layout/PracticeLayout.tsx';
 import { DayField } from '../../components/DayField.tsx';
 import { ErrorAlert, fieldError } from '../../components/ErrorAlert.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -20,10 +21,11 @@ interface Props {
 
 function OpenForm({ practiceId, clientId }: Omit<Props, 'canWrite'>) {
   const { t, locale } = useI18n();
+  const { timeZone } = usePractice();
   const qc = useQueryClient();
   const staff = useStaff(practiceId);
   const clinicians = (staff.data?.items ?? []).filter((m) => m.active && m.roles.includes('clinician'));
-  const [start, setStart] = useState(() => formatDay(todayIso(), locale));
+  const [start, setStart] = useState(() => formatDay(todayIso(timeZone), locale));
   const [lead, setLead] = useState<string | null>(null);
   const [careDemand, setCareDemand] = useState('');
   const [diagnosis, setDiagnosis] = useState('');
@@ -99,8 +101,9 @@ function CloseModal({
   onClose,
 }: Omit<Props, 'canWrite'> & { trajectory: TrajectoryData; onClose: () => void }) {
   const { t, locale } = useI18n();
+  const { timeZone } = usePractice();
   const qc = useQueryClient();
-  const [end, setEnd] = useState(() => formatDay(todayIso(), locale));
+  const [end, setEnd] = useState(() => formatDay(todayIso(timeZone), locale));
   const close = useMutation({
     mutationFn: () =>
       api.patch(`${clientPath(practiceId, clientId)}/trajectories/${trajectory.id}`, Trajectory, { endDate: toIsoDay(end) }),

@@ -11,7 +11,7 @@ import {
   type ClientStatus,
 } from '@calmdesk/shared';
 import { api, query } from '../../app/api.ts';
-import { parseDay } from '../../app/time.ts';
+import { parseDay, todayIn } from '../../app/time.ts';
 
 export type ClientData = z.output<typeof Client>;
 export type ClientSummaryData = z.output<typeof ClientSearchResult>['items'][number];
@@ -72,9 +72,9 @@ export function maskedBsn(last4: string | null): string {
   return last4 ? `•••••${last4}` : '—';
 }
 
-export function todayIso(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/** Today (YYYY-MM-DD) in the practice's time zone (`usePractice().timeZone`). */
+export function todayIso(timeZone: string): string {
+  return todayIn(timeZone);
 }
 
 export function formatSize(bytes: number, locale: 'en' | 'nl'): string {
