@@ -14,3 +14,4 @@ export * from './schemas/slots.ts';
 export * from './schemas/availability.ts';
 export * from './schemas/calendar.ts';
 export * from './schemas/waitlist.ts';
+export * from './schemas/care.ts';

@@ -10,6 +10,7 @@ import * as m0004 from './migrations/0004_client_bsn_unique.ts';
 import * as m0005 from './migrations/0005_scheduling.ts';
 import * as m0007 from './migrations/0007_reminders.ts';
 import * as m0008 from './migrations/0008_booking_facts.ts';
+import * as m0010 from './migrations/0010_treatment_relationships.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_scheduling': m0005,
   '0007_reminders': m0007,
   '0008_booking_facts': m0008,
+  '0010_treatment_relationships': m0010,
 };
 
 /** At most this many statements are kept prepared per connection (the rest run unnamed). */

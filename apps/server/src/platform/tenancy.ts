@@ -3,6 +3,7 @@ import type { DeleteQueryBuilder, DeleteResult, Insertable, SelectQueryBuilder, 
 import type { Role } from '@calmdesk/shared';
 import type { DB, PracticeTable } from '../db/schema.ts';
 import { writeAudit, type AuditEvent } from './audit.ts';
+import { stampBreakGlass } from './break-glass.ts';
 import type { PracticeCtx } from './context.ts';
 import { AppError } from './errors.ts';
 
@@ -27,10 +28,10 @@ export function scoped(ctx: PracticeCtx) {
       const rows = values.map((v) => ({ ...v, practice_id: ctx.practiceId })) as Insertable<DB[T]>[];
       return ctx.tx.insertInto(table).values(rows);
     },
-    /** One access-log entry for this request, in its transaction. */
+    /** One access-log entry for this request, in its transaction (flagged when its client was reached by break-the-glass). */
     audit(event: Omit<AuditEvent, 'practiceId' | 'userId' | 'requestId' | 'ipAddress'>) {
       return writeAudit(ctx.tx, {
-        ...event,
+        ...stampBreakGlass(ctx, event),
         practiceId: ctx.practiceId,
         userId: ctx.actor.userId,
         requestId: ctx.meta.requestId,
