@@ -314,25 +314,14 @@ async function endWhere(
 }
 
 /**
- * A care trajectory was closed: its relationships end, and so do the client's relationships
- * tied to no trajectory when no other trajectory of the client stays open.
+ * A care trajectory was closed (given an end date): the relationships that belong to it end
+ * now. Relationships tied to no trajectory are ended by hand.
  */
 export async function endForClosedTrajectory(ctx: PracticeCtx, clientId: string, trajectoryId: string) {
-  const otherOpen = await scoped(ctx)
-    .selectFrom('care_trajectories')
-    .select('id')
-    .where('client_id', '=', clientId)
-    .where('id', '!=', trajectoryId)
-    .where('end_date', 'is', null)
-    .executeTakeFirst();
   const rows = await relationshipQuery(ctx)
     .where('treatment_relationships.client_id', '=', clientId)
     .where('treatment_relationships.ended_at', 'is', null)
-    .where((eb) =>
-      otherOpen
-        ? eb('treatment_relationships.trajectory_id', '=', trajectoryId)
-        : eb.or([eb('treatment_relationships.trajectory_id', '=', trajectoryId), eb('treatment_relationships.trajectory_id', 'is', null)]),
-    )
+    .where('treatment_relationships.trajectory_id', '=', trajectoryId)
     .forUpdate(['treatment_relationships'])
     .execute();
   await endWhere(ctx, clientId, rows, 'trajectory_closed', null);
