@@ -12,6 +12,7 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { useProfile, useStaff } from '../settings/api.ts';
 import { AccessLogFilters, type AuditFilter } from './AccessLogFilters.tsx';
+import { BreakGlassPanel } from './BreakGlassPanel.tsx';
 
 const PAGE = 100;
 
@@ -58,6 +59,7 @@ export function AccessLogPage() {
         </Alert>
       ) : null}
       <ErrorAlert error={verify.error} />
+      <BreakGlassPanel practiceId={p} timeZone={timeZone} />
       <Paper withBorder p="md" radius="md">
         <AccessLogFilters staff={staff.data?.items ?? []} timeZone={timeZone} onApply={setFilter} fieldErrors={fieldErrors} />
       </Paper>

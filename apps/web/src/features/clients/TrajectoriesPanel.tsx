@@ -11,14 +11,17 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { orNull, useStaff } from '../settings/api.ts';
 import { clientKeys, clientPath, formatDay, todayIso, toIsoDay, useTrajectories, type TrajectoryData } from './api.ts';
+import { TreatingClinicians } from './care.tsx';
 
 interface Props {
   practiceId: string;
   clientId: string;
   canWrite: boolean;
+  /** Owner and back office assign and end treatment relationships. */
+  canAssign?: boolean;
 }
 
-function OpenForm({ practiceId, clientId }: Omit<Props, 'canWrite'>) {
+function OpenForm({ practiceId, clientId }: Pick<Props, 'practiceId' | 'clientId'>) {
   const { t, locale } = useI18n();
   const qc = useQueryClient();
   const staff = useStaff(practiceId);
@@ -38,6 +41,7 @@ function OpenForm({ practiceId, clientId }: Omit<Props, 'canWrite'>) {
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: clientKeys.trajectories(practiceId, clientId) });
       await qc.invalidateQueries({ queryKey: clientKeys.history(practiceId, clientId) });
+      await qc.invalidateQueries({ queryKey: [...clientKeys.one(practiceId, clientId), 'treatment'] });
       setCareDemand('');
       setDiagnosis('');
       notifications.show({ color: 'teal', message: t('traj.opened'), closeButtonProps: { 'aria-label': t('common.close') } });
@@ -97,7 +101,7 @@ function CloseModal({
   clientId,
   trajectory,
   onClose,
-}: Omit<Props, 'canWrite'> & { trajectory: TrajectoryData; onClose: () => void }) {
+}: Pick<Props, 'practiceId' | 'clientId'> & { trajectory: TrajectoryData; onClose: () => void }) {
   const { t, locale } = useI18n();
   const qc = useQueryClient();
   const [end, setEnd] = useState(() => formatDay(todayIso(), locale));
@@ -107,6 +111,7 @@ function CloseModal({
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: clientKeys.trajectories(practiceId, clientId) });
       await qc.invalidateQueries({ queryKey: clientKeys.history(practiceId, clientId) });
+      await qc.invalidateQueries({ queryKey: [...clientKeys.one(practiceId, clientId), 'treatment'] });
       onClose();
     },
   });
@@ -136,7 +141,7 @@ function CloseModal({
 }
 
 /** Care trajectories: start, end, lead clinician, care-demand type, diagnosis group. */
-export function TrajectoriesPanel({ practiceId, clientId, canWrite }: Props) {
+export function TrajectoriesPanel({ practiceId, clientId, canWrite, canAssign = false }: Props) {
   const { t, locale } = useI18n();
   const list = useTrajectories(practiceId, clientId);
   const [closing, setClosing] = useState<TrajectoryData | null>(null);
@@ -188,6 +193,7 @@ export function TrajectoriesPanel({ practiceId, clientId, canWrite }: Props) {
           )}
         </QueryState>
       </Paper>
+      <TreatingClinicians practiceId={practiceId} clientId={clientId} canAssign={canAssign} trajectories={list.data?.items ?? []} />
       {canWrite ? (
         <Paper withBorder p="md" radius="md">
           <OpenForm practiceId={practiceId} clientId={clientId} />
