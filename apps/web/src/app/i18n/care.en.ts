@@ -2,6 +2,10 @@
 export const careEn = {
   'error.not_treating': 'This client is not in your care.',
 
+  'histAction.treatment.start': 'Treatment relationship started',
+  'histAction.treatment.end': 'Treatment relationship ended',
+  'histAction.break_glass': 'File opened by break-the-glass',
+
   'care.title': 'Treating clinicians',
   'care.explain':
     'Clinicians with an active treatment relationship see this file; notes are shared only among them (when the practice shares notes). Booking a clinician for the client adds one; closing the trajectory ends those that belong to it.',

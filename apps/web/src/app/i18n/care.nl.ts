@@ -4,6 +4,10 @@ import type { careEn } from './care.en.ts';
 export const careNl: Record<keyof typeof careEn, string> = {
   'error.not_treating': 'Deze cliënt is niet bij u in behandeling.',
 
+  'histAction.treatment.start': 'Behandelrelatie gestart',
+  'histAction.treatment.end': 'Behandelrelatie beëindigd',
+  'histAction.break_glass': 'Dossier geopend met noodtoegang',
+
   'care.title': 'Behandelaars',
   'care.explain':
     'Behandelaars met een actieve behandelrelatie zien dit dossier; notities worden alleen onder hen gedeeld (als de praktijk notities deelt). Een afspraak met een behandelaar voor deze cliënt legt er een vast; het afsluiten van het traject beëindigt de relaties die erbij horen.',

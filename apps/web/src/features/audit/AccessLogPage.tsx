@@ -59,7 +59,8 @@ export function AccessLogPage() {
         </Alert>
       ) : null}
       <ErrorAlert error={verify.error} />
-      <BreakGlassPanel practiceId={p} timeZone={timeZone} />
+      {/* After the log: one step-up dialog at a time. */}
+      {log.isSuccess ? <BreakGlassPanel practiceId={p} timeZone={timeZone} /> : null}
       <Paper withBorder p="md" radius="md">
         <AccessLogFilters staff={staff.data?.items ?? []} timeZone={timeZone} onApply={setFilter} fieldErrors={fieldErrors} />
       </Paper>
@@ -102,7 +103,7 @@ export function AccessLogPage() {
                               {e.action}
                             </Text>
                             {e.breakGlass ? (
-                              <Badge color="orange" size="xs" title={e.reason ?? ''}>
+                              <Badge color="red.9" size="xs" title={e.reason ?? ''}>
                                 {t('audit.breakGlass')}
                               </Badge>
                             ) : null}

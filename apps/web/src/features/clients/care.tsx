@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -265,7 +265,7 @@ export function BreakGlassCard({ practiceId, clientId }: { practiceId: string; c
     },
   });
   return (
-    <Alert color="orange" variant="light" title={t('glass.title')} data-testid="break-glass">
+    <Paper withBorder p="md" radius="md" data-testid="break-glass" style={{ borderColor: 'var(--mantine-color-orange-7)' }}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -273,6 +273,9 @@ export function BreakGlassCard({ practiceId, clientId }: { practiceId: string; c
         }}
       >
         <Stack gap="sm">
+          <Title order={2} size="h4">
+            {t('glass.title')}
+          </Title>
           <Text size="sm">{t('glass.explain', { minutes: BREAK_GLASS_MINUTES })}</Text>
           <Textarea
             label={t('glass.reason')}
@@ -287,13 +290,13 @@ export function BreakGlassCard({ practiceId, clientId }: { practiceId: string; c
           />
           <ErrorAlert error={open.error} shownFields={['reason']} />
           <Group>
-            <Button type="submit" color="orange" loading={open.isPending} disabled={reason.trim().length < BREAK_GLASS_REASON_MIN}>
+            <Button type="submit" loading={open.isPending} disabled={reason.trim().length < BREAK_GLASS_REASON_MIN}>
               {t('glass.open')}
             </Button>
           </Group>
         </Stack>
       </form>
-    </Alert>
+    </Paper>
   );
 }
 
