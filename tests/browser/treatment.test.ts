@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { addMember, createTestPractice, createUser, type TestUser } from '../../apps/server/src/test/factories.ts';
 import { accessibilityProblems, browserSuite, openPage, shot, signInPage as signIn, withFailureShot } from './browser.ts';
 
@@ -12,7 +12,7 @@ async function as(
   url: string,
   user: TestUser,
   name: string,
-  journey: (page: import('playwright-core').Page, check: (n: string) => Promise<void>) => Promise<void>,
+  journey: (page: Page, check: (n: string) => Promise<void>) => Promise<void>,
 ) {
   const watched = await openPage(browser, url);
   const { context, page, problems } = watched;
