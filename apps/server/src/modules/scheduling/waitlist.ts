@@ -50,44 +50,41 @@ export function dayPartOf(hour: number): DayPart {
 const urgencyRank = (u: string) => URGENCIES.indexOf(u as (typeof URGENCIES)[number]);
 
 function entryQuery(ctx: PracticeCtx) {
-  return (
-    scoped(ctx)
-      .selectFrom('waitlist_entries')
-      .innerJoin('clients', 'clients.id', 'waitlist_entries.client_id')
-      .leftJoin('services', 'services.id', 'waitlist_entries.service_id')
-      .leftJoin('memberships', 'memberships.id', 'waitlist_entries.membership_id')
-      .leftJoin('users', 'users.id', 'memberships.user_id')
-      .select([
-        'waitlist_entries.id',
-        'waitlist_entries.client_id',
-        'clients.client_number',
-        'clients.first_name',
-        'clients.name_prefix',
-        'clients.last_name',
-        'clients.pseudonym',
-        'clients.destroyed_at',
-        'waitlist_entries.service_id',
-        'services.name as service_name',
-        'waitlist_entries.membership_id',
-        'users.name as clinician_name',
-        'waitlist_entries.modes',
-        'waitlist_entries.weekdays',
-        'waitlist_entries.day_parts',
-        'waitlist_entries.urgency',
-        'waitlist_entries.remark',
-        'waitlist_entries.status',
-        'waitlist_entries.created_at',
-        'waitlist_entries.updated_at',
-      ])
-      // A clinician sees the entries waiting for them and those of clients in their care.
-      .$if(seesOnlyOwnClients(ctx.roles), (q) =>
-        q.where((eb) =>
-          eb.or([eb('waitlist_entries.membership_id', '=', ctx.membershipId), inCareOf(ctx, 'waitlist_entries.client_id')(eb)]),
-        ),
-      )
-      .orderBy(sql`CASE waitlist_entries.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END`)
-      .orderBy('waitlist_entries.created_at')
-      .orderBy('waitlist_entries.id')
+  const query = scoped(ctx)
+    .selectFrom('waitlist_entries')
+    .innerJoin('clients', 'clients.id', 'waitlist_entries.client_id')
+    .leftJoin('services', 'services.id', 'waitlist_entries.service_id')
+    .leftJoin('memberships', 'memberships.id', 'waitlist_entries.membership_id')
+    .leftJoin('users', 'users.id', 'memberships.user_id')
+    .select([
+      'waitlist_entries.id',
+      'waitlist_entries.client_id',
+      'clients.client_number',
+      'clients.first_name',
+      'clients.name_prefix',
+      'clients.last_name',
+      'clients.pseudonym',
+      'clients.destroyed_at',
+      'waitlist_entries.service_id',
+      'services.name as service_name',
+      'waitlist_entries.membership_id',
+      'users.name as clinician_name',
+      'waitlist_entries.modes',
+      'waitlist_entries.weekdays',
+      'waitlist_entries.day_parts',
+      'waitlist_entries.urgency',
+      'waitlist_entries.remark',
+      'waitlist_entries.status',
+      'waitlist_entries.created_at',
+      'waitlist_entries.updated_at',
+    ])
+    .orderBy(sql`CASE waitlist_entries.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END`)
+    .orderBy('waitlist_entries.created_at')
+    .orderBy('waitlist_entries.id');
+  // A clinician sees the entries waiting for them and those of clients they treat.
+  if (!seesOnlyOwnClients(ctx.roles)) return query;
+  return query.where((eb) =>
+    eb.or([eb('waitlist_entries.membership_id', '=', ctx.membershipId), inCareOf(ctx, 'waitlist_entries.client_id')(eb)]),
   );
 }
 type EntryRow = Awaited<ReturnType<ReturnType<typeof entryQuery>['executeTakeFirstOrThrow']>>;

@@ -82,90 +82,101 @@ export function ClientPage() {
   });
   const tab: Tab = visible.find((x) => x === param) ?? 'details';
   const base = `/p/${p}/clients/${clientId}`;
+  const back = (
+    <Anchor component={Link} to={`/p/${p}/clients`} size="sm">
+      ← {t('client.back')}
+    </Anchor>
+  );
+  // A clinician who does not treat the client: the file stays closed until they break the glass.
+  if (isApiError(client.error, 'not_treating')) {
+    return (
+      <Stack>
+        {back}
+        <BreakGlassCard practiceId={p} clientId={clientId} />
+      </Stack>
+    );
+  }
   return (
     <Stack>
       <Anchor component={Link} to={`/p/${p}/clients`} size="sm">
         ← {t('client.back')}
       </Anchor>
-      {isApiError(client.error, 'not_treating') ? <BreakGlassCard practiceId={p} clientId={clientId} /> : null}
-      {isApiError(client.error, 'not_treating') ? null : (
-        <QueryState query={client}>
-          {(c) => (
-            <Stack>
-              <Paper withBorder p="md" radius="md">
-                <Group justify="space-between" align="flex-end">
-                  <Stack gap={4}>
-                    <PageTitle practiceName={practice.practiceName}>{c.displayName}</PageTitle>
-                    <Group gap="sm" mt={-12}>
-                      <Text size="sm" ff="monospace" data-testid="client-number">
-                        {c.clientNumber}
-                      </Text>
-                      <Text size="sm">{t('client.bornOn', { date: formatDay(c.dateOfBirth, locale) })}</Text>
-                      <StatusBadge status={c.status} />
-                    </Group>
-                  </Stack>
-                  <Group align="flex-end" gap="sm">
-                    {canWrite && !c.destroyed && !c.mergedInto ? <MergeButton practiceId={p} client={c} /> : null}
-                    <StatusChange practiceId={p} client={c} canWrite={canWrite} />
+      <QueryState query={client}>
+        {(c) => (
+          <Stack>
+            <Paper withBorder p="md" radius="md">
+              <Group justify="space-between" align="flex-end">
+                <Stack gap={4}>
+                  <PageTitle practiceName={practice.practiceName}>{c.displayName}</PageTitle>
+                  <Group gap="sm" mt={-12}>
+                    <Text size="sm" ff="monospace" data-testid="client-number">
+                      {c.clientNumber}
+                    </Text>
+                    <Text size="sm">{t('client.bornOn', { date: formatDay(c.dateOfBirth, locale) })}</Text>
+                    <StatusBadge status={c.status} />
                   </Group>
+                </Stack>
+                <Group align="flex-end" gap="sm">
+                  {canWrite && !c.destroyed && !c.mergedInto ? <MergeButton practiceId={p} client={c} /> : null}
+                  <StatusChange practiceId={p} client={c} canWrite={canWrite} />
                 </Group>
-              </Paper>
-              {c.destroyed ? <Alert color="gray">{t('client.destroyed')}</Alert> : null}
-              {c.mergedInto ? (
-                <Alert color="gray">
-                  {t('client.merged')}{' '}
-                  <Anchor component={Link} to={`/p/${p}/clients/${c.mergedInto}`}>
-                    {t('client.openMergedInto')}
-                  </Anchor>
-                </Alert>
-              ) : null}
-              <Tabs value={tab} onChange={(v) => void navigate(v && v !== 'details' ? `${base}/${v}` : base)} keepMounted={false}>
-                <Tabs.List mb="md">
-                  {visible.map((x) => (
-                    <Tabs.Tab key={x} value={x}>
-                      {t(`client.tab.${x}`)}
-                    </Tabs.Tab>
-                  ))}
-                </Tabs.List>
-                <Tabs.Panel value="details">
-                  <DetailsPanel practiceId={p} client={c} canWrite={canWrite && !c.destroyed} />
-                </Tabs.Panel>
-                <Tabs.Panel value="trajectories">
-                  <TrajectoriesPanel
+              </Group>
+            </Paper>
+            {c.destroyed ? <Alert color="gray">{t('client.destroyed')}</Alert> : null}
+            {c.mergedInto ? (
+              <Alert color="gray">
+                {t('client.merged')}{' '}
+                <Anchor component={Link} to={`/p/${p}/clients/${c.mergedInto}`}>
+                  {t('client.openMergedInto')}
+                </Anchor>
+              </Alert>
+            ) : null}
+            <Tabs value={tab} onChange={(v) => void navigate(v && v !== 'details' ? `${base}/${v}` : base)} keepMounted={false}>
+              <Tabs.List mb="md">
+                {visible.map((x) => (
+                  <Tabs.Tab key={x} value={x}>
+                    {t(`client.tab.${x}`)}
+                  </Tabs.Tab>
+                ))}
+              </Tabs.List>
+              <Tabs.Panel value="details">
+                <DetailsPanel practiceId={p} client={c} canWrite={canWrite && !c.destroyed} />
+              </Tabs.Panel>
+              <Tabs.Panel value="trajectories">
+                <TrajectoriesPanel
+                  practiceId={p}
+                  clientId={c.id}
+                  canWrite={(canWrite || isClinician) && !c.destroyed}
+                  canAssign={canWrite && !c.destroyed && !c.mergedInto}
+                />
+              </Tabs.Panel>
+              {visible.includes('documents') ? (
+                <Tabs.Panel value="documents">
+                  <DocumentsPanel
                     practiceId={p}
                     clientId={c.id}
-                    canWrite={(canWrite || isClinician) && !c.destroyed}
-                    canAssign={canWrite && !c.destroyed && !c.mergedInto}
+                    canWrite={canWrite && !c.destroyed}
+                    canUpload={(canWrite || isClinician) && !c.destroyed}
                   />
                 </Tabs.Panel>
-                {visible.includes('documents') ? (
-                  <Tabs.Panel value="documents">
-                    <DocumentsPanel
-                      practiceId={p}
-                      clientId={c.id}
-                      canWrite={canWrite && !c.destroyed}
-                      canUpload={(canWrite || isClinician) && !c.destroyed}
-                    />
-                  </Tabs.Panel>
-                ) : null}
-                <Tabs.Panel value="history">
-                  <HistoryPanel practiceId={p} clientId={c.id} />
+              ) : null}
+              <Tabs.Panel value="history">
+                <HistoryPanel practiceId={p} clientId={c.id} />
+              </Tabs.Panel>
+              {isClinician ? (
+                <Tabs.Panel value="notes">
+                  <NotesPanel practiceId={p} clientId={c.id} canWrite={!c.destroyed} />
                 </Tabs.Panel>
-                {isClinician ? (
-                  <Tabs.Panel value="notes">
-                    <NotesPanel practiceId={p} clientId={c.id} canWrite={!c.destroyed} />
-                  </Tabs.Panel>
-                ) : null}
-                {canWrite ? (
-                  <Tabs.Panel value="record">
-                    <RecordPanel practiceId={p} client={c} isOwner={roles.includes('owner')} />
-                  </Tabs.Panel>
-                ) : null}
-              </Tabs>
-            </Stack>
-          )}
-        </QueryState>
-      )}
+              ) : null}
+              {canWrite ? (
+                <Tabs.Panel value="record">
+                  <RecordPanel practiceId={p} client={c} isOwner={roles.includes('owner')} />
+                </Tabs.Panel>
+              ) : null}
+            </Tabs>
+          </Stack>
+        )}
+      </QueryState>
     </Stack>
   );
 }
