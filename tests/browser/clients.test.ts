@@ -167,7 +167,7 @@ describe('client records in the web app', () => {
     const suffix = crypto.randomUUID().slice(0, 6);
     const user = await createUser(t.deps, { name: 'Ruben Smit' });
     const practice = await createTestPractice(t.deps, { name: `Praktijk Wad ${suffix}` });
-    await addMember(t.deps, practice.id, user, ['back_office', 'clinician']);
+    const membershipId = await addMember(t.deps, practice.id, user, ['back_office', 'clinician']);
     const lastName = `Visser-${suffix}`;
     const bsn = randomBsn();
     const watched = await openPage(browser, t.url);
@@ -249,7 +249,11 @@ describe('client records in the web app', () => {
       );
       await check('04-relabel');
 
-      // A clinician's own note: written, changed, and marked as changed.
+      // A clinician's own note (once treating the client): written, changed, and marked as changed.
+      const assigned = await page.request.post(`${api}/clients/${kept.id}/treatment-relationships`, {
+        data: { clinicianId: membershipId },
+      });
+      assert.equal(assigned.status(), 201, await assigned.text());
       await page.getByRole('tab', { name: 'Mijn behandelnotities' }).click();
       await page.getByText('Nog geen notities.').waitFor();
       await page.getByText('Vrije notitie', { exact: true }).click();

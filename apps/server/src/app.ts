@@ -15,6 +15,7 @@ import { installInputGuard } from './platform/input-guard.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { clientRoutes } from './modules/clients/routes.ts';
 import { clientRecordRoutes } from './modules/clients/records-routes.ts';
+import { careRoutes } from './modules/clients/care-routes.ts';
 import { agendaRoutes, schedulingRoutes } from './modules/scheduling/routes.ts';
 import { calendarRoutes } from './modules/scheduling/feed-routes.ts';
 import { slotRoutes } from './modules/scheduling/slot-routes.ts';
@@ -126,6 +127,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(practiceCreateRoutes);
       await api.register(practiceRoutes, { prefix: '/practices/:practiceId' });
       await api.register(auditRoutes, { prefix: '/practices/:practiceId' });
+      // Before the client file's routes: the walkers call routes in this order, and a closed
+      // trajectory takes no new assignments.
+      await api.register(careRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientRecordRoutes, { prefix: '/practices/:practiceId' });
       await api.register(clientImportRoutes, { prefix: '/practices/:practiceId' });

@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   invalid_recovery_code: 400,
   step_up_required: 403,
   forbidden: 403,
+  /** A clinician reaching a client they do not treat: open the file by break-the-glass (with a reason) first. */
+  not_treating: 403,
   not_found: 404,
   conflict: 409,
   /** A time outside the clinicians' working hours, during leave or a closure: allowed only with a reason. */

@@ -15,3 +15,4 @@ export * from './schemas/availability.ts';
 export * from './schemas/calendar.ts';
 export * from './schemas/waitlist.ts';
 export * from './text.ts';
+export * from './schemas/care.ts';

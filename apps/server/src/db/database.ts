@@ -13,6 +13,7 @@ import * as m0008 from './migrations/0008_booking_facts.ts';
 import * as m0009 from './migrations/0009_audit_links_seals_roles.ts';
 import { APP_ROLE, appConnection, grantAppRole } from './roles.ts';
 import { installJobs } from '../platform/jobs.ts';
+import * as m0010 from './migrations/0010_treatment_relationships.ts';
 import * as m0011 from './migrations/0011_recovery_codes.ts';
 import * as m0012 from './migrations/0012_reset_and_invitation_limits.ts';
 import type { DB } from './schema.ts';
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_reminders': m0007,
   '0008_booking_facts': m0008,
   '0009_audit_links_seals_roles': m0009,
+  '0010_treatment_relationships': m0010,
   '0011_recovery_codes': m0011,
   '0012_reset_and_invitation_limits': m0012,
 };

@@ -327,6 +327,32 @@ export interface CareTrajectoriesTable {
   created_at: Timestamp;
 }
 
+export interface TreatmentRelationshipsTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_id: string;
+  membership_id: string;
+  trajectory_id: string | null;
+  started_via: 'assigned' | 'booking';
+  started_at: Timestamp;
+  started_by: string | null;
+  ended_at: Date | null;
+  ended_by: string | null;
+  end_reason: 'ended' | 'trajectory_closed' | 'client_merged' | null;
+  end_note: string | null;
+}
+
+export interface BreakGlassGrantsTable {
+  id: Generated<string>;
+  practice_id: string;
+  client_id: string;
+  membership_id: string;
+  user_id: string;
+  reason: string;
+  granted_at: Timestamp;
+  expires_at: Date;
+}
+
 export interface DocumentsTable {
   id: Generated<string>;
   practice_id: string;
@@ -595,6 +621,8 @@ export interface DB {
   waitlist_entries: WaitlistEntriesTable;
   waitlist_offers: WaitlistOffersTable;
   tasks: TasksTable;
+  treatment_relationships: TreatmentRelationshipsTable;
+  break_glass_grants: BreakGlassGrantsTable;
   sms_outbox: SmsOutboxTable;
   recovery_codes: RecoveryCodesTable;
 }
@@ -626,4 +654,6 @@ export type PracticeTable =
   | 'calendar_feeds'
   | 'waitlist_entries'
   | 'waitlist_offers'
-  | 'tasks';
+  | 'tasks'
+  | 'treatment_relationships'
+  | 'break_glass_grants';

@@ -196,7 +196,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       appError = new AppError('internal', 'something went wrong on our side; the error was logged');
     }
 
-    if (req.practice && ['forbidden', 'not_found', 'step_up_required'].includes(appError.code)) {
+    if (req.practice && ['forbidden', 'not_treating', 'not_found', 'step_up_required'].includes(appError.code)) {
       await writeAudit(req.server.deps.db, {
         action: `${req.method} ${req.routeOptions.url ?? req.url}`,
         outcome: 'denied',

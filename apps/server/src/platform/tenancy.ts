@@ -4,6 +4,7 @@ import { UUID_PATTERN, type Role } from '@calmdesk/shared';
 import type { Db } from '../db/database.ts';
 import type { DB, PracticeTable } from '../db/schema.ts';
 import { writeAudit, writeAuditMany, type AuditEvent } from './audit.ts';
+import { stampBreakGlass } from './break-glass.ts';
 import type { AppDeps, PracticeCtx } from './context.ts';
 import { AppError } from './errors.ts';
 
@@ -19,8 +20,9 @@ export type ScopedAuditEvent = Omit<AuditEvent, 'practiceId' | 'userId' | 'reque
  * practice tables only through this; the one bypass for system work is `systemDb()`.
  */
 export function scoped(ctx: ScopeCtx) {
+  // Flagged with the reason when its client was reached by break-the-glass in this transaction.
   const stamp = (event: ScopedAuditEvent): AuditEvent => ({
-    ...event,
+    ...stampBreakGlass(ctx, event),
     practiceId: ctx.practiceId,
     userId: ctx.actor.userId,
     requestId: ctx.meta.requestId,

@@ -57,4 +57,35 @@ describe('demo clients', () => {
     assert.equal(audit.length, 25);
     assert.ok(audit.every((a) => a.reason === 'demo seed'));
   });
+
+  it('makes the leads of open trajectories treat their clients, so a demo clinician sees exactly them', async () => {
+    const p = await createTestPractice(t.deps);
+    const user = await createUser(t.deps);
+    await addMember(t.deps, p.id, user, ['clinician']);
+    await t.deps.db.transaction().execute((tx) => seedDemoClients(t.deps, tx, p.id, 2));
+    const inTreatment = await t.deps.db
+      .selectFrom('clients')
+      .select('id')
+      .where('practice_id', '=', p.id)
+      .where('status', '=', 'in_treatment')
+      .orderBy('id')
+      .execute();
+    assert.ok(inTreatment.length > 0);
+    const clinician = await signIn(t, user);
+    const list = await clinician.get(`/api/v1/practices/${p.id}/clients?limit=100`);
+    assert.deepEqual(
+      list.body.items.map((c: { id: string }) => c.id).sort(),
+      inTreatment.map((c) => c.id),
+    );
+    const ended = await t.deps.db
+      .selectFrom('treatment_relationships')
+      .select('end_reason')
+      .where('practice_id', '=', p.id)
+      .where('ended_at', 'is not', null)
+      .execute();
+    assert.ok(
+      ended.length > 0 && ended.every((r) => r.end_reason === 'trajectory_closed'),
+      'discharged clients have an ended relationship',
+    );
+  });
 });

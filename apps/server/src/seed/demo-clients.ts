@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/database.ts';
+import { writeAuditMany } from '../platform/audit.ts';
 import type { AppDeps } from '../platform/context.ts';
 import { importClients } from '../modules/clients/import-clients.ts';
 import { addDays, localDate } from '../platform/local-date.ts';
@@ -21,7 +22,8 @@ const daysAgo = (n: number) => addDays(localDate('Europe/Amsterdam'), -n);
  * Gives a demo practice its fictitious clients the way a real practice starts: a generated
  * client list run through the CSV import (as a system actor, "demo seed" in the access log).
  * Clients in treatment get an open care trajectory, discharged ones a closed one, led in turn
- * by the practice's clinicians. Returns the number of clients created.
+ * by the practice's clinicians, who treat them (a treatment relationship tied to the
+ * trajectory, ended with it for the discharged). Returns the number of clients created.
  */
 export async function seedDemoClients(deps: AppDeps, tx: Tx, practiceId: string, seed: number): Promise<number> {
   const report = await importClients(
@@ -51,7 +53,7 @@ export async function seedDemoClients(deps: AppDeps, tx: Tx, practiceId: string,
     .orderBy('client_number')
     .execute();
   if (clinicians.length > 0 && treated.length > 0) {
-    await tx
+    const trajectories = await tx
       .insertInto('care_trajectories')
       .values(
         treated.map((c, i) => {
@@ -68,7 +70,49 @@ export async function seedDemoClients(deps: AppDeps, tx: Tx, practiceId: string,
           };
         }),
       )
+      .returning(['id', 'client_id', 'lead_membership_id', 'start_date', 'end_date'])
       .execute();
+    const relationships = await tx
+      .insertInto('treatment_relationships')
+      .values(
+        trajectories.map((tr) => ({
+          practice_id: practiceId,
+          client_id: tr.client_id,
+          membership_id: tr.lead_membership_id,
+          trajectory_id: tr.id,
+          started_via: 'assigned' as const,
+          started_at: `${tr.start_date}T09:00:00Z`,
+          ended_at: tr.end_date ? new Date(`${tr.end_date}T17:00:00Z`) : null,
+          end_reason: tr.end_date ? ('trajectory_closed' as const) : null,
+        })),
+      )
+      .returning(['id', 'client_id', 'started_at', 'ended_at'])
+      .execute();
+    await tx
+      .insertInto('client_history')
+      .values(
+        relationships.flatMap((r) => [
+          { practice_id: practiceId, client_id: r.client_id, at: r.started_at, user_id: null, action: 'treatment.start' },
+          ...(r.ended_at
+            ? [{ practice_id: practiceId, client_id: r.client_id, at: r.ended_at, user_id: null, action: 'treatment.end' }]
+            : []),
+        ]),
+      )
+      .execute();
+    await writeAuditMany(
+      tx,
+      relationships.map((r) => ({
+        action: 'client.treatment.start',
+        practiceId,
+        userId: null,
+        entityType: 'treatment_relationship',
+        entityId: r.id,
+        clientId: r.client_id,
+        dataCategory: 'client' as const,
+        reason: 'demo seed',
+        requestId: 'demo-seed',
+      })),
+    );
   }
   return report.totals.create;
 }

@@ -144,6 +144,7 @@ export function objectIds(p: PopulatedPractice): Record<string, string> {
     absence: p.absenceId,
     waitlistEntry: p.waitlistEntryId,
     waitlistOffer: p.waitlistOfferId,
+    relationship: p.relationshipId,
   };
 }
 
@@ -175,6 +176,8 @@ export interface PopulatedPractice extends TestPractice {
   /** The client waiting for the lead clinician (video, Monday mornings), with an open offer (Monday 2030-01-21 10:00). */
   waitlistEntryId: string;
   waitlistOfferId: string;
+  /** The lead clinician's active treatment relationship with the client. */
+  relationshipId: string;
 }
 
 /** A waitlist entry of the client with an open offer of a video slot (accepting it books Monday 2030-01-21 10:00). */
@@ -394,6 +397,19 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     .values({ practice_id: id, client_id: client.id, author_membership_id: clinicianMembershipId, kind: 'free', body: `Note ${marker}` })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // The lead treats the client (the note's author, `clinician`, does not).
+  const relationship = await db
+    .insertInto('treatment_relationships')
+    .values({
+      practice_id: id,
+      client_id: client.id,
+      membership_id: leadMembershipId,
+      trajectory_id: trajectory.id,
+      started_via: 'assigned',
+      started_by: owner.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const absence = await db
     .insertInto('absences')
     .values({
@@ -424,6 +440,7 @@ export async function createPopulatedPractice(deps: AppDeps, marker = `MARKER-${
     noteId: note.id,
     appointmentId: appointment.id,
     absenceId: absence.id,
+    relationshipId: relationship.id,
     ...(await populateWaitlist(deps, id, { clientId: client.id, membershipId: leadMembershipId, marker })),
   };
 }
@@ -449,6 +466,8 @@ const PRACTICE_TABLES = [
   'waitlist_entries',
   'waitlist_offers',
   'tasks',
+  'treatment_relationships',
+  'break_glass_grants',
 ] as const;
 /** Practice tables keyed by something other than `id`, with the columns that order them. */
 const LINK_TABLES = {

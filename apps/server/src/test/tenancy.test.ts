@@ -6,8 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { Client, startTestApp, type Reply, type TestApp } from './harness.ts';
-import { createPopulatedPractice, objectIds, signIn, snapshotPractice, type PopulatedPractice } from './factories.ts';
+import {
+  addMember,
+  createPopulatedPractice,
+  createUser,
+  objectIds,
+  signIn,
+  snapshotPractice,
+  type PopulatedPractice,
+} from './factories.ts';
 import { exampled, RAW_BODIES, sample, SamplerGap, type JsonSchema } from './request-sampler.ts';
 
 const PREFIX = '/api/v1/practices/{practiceId}';
@@ -100,9 +109,9 @@ function build(o: Operation, pathObjects: Objects, bodyObjects: Objects = pathOb
   return { url: qs ? `${url}?${qs}` : url, body, bodyIdFields, otherParams, contentType };
 }
 
-function call(o: Operation, built: Built): Promise<Reply> {
-  if (built.contentType) return owner.raw(o.method.toUpperCase(), built.url, built.body as string | Uint8Array, built.contentType);
-  return owner.request(o.method.toUpperCase(), built.url, built.body);
+function call(o: Operation, built: Built, as: Client = owner): Promise<Reply> {
+  if (built.contentType) return as.raw(o.method.toUpperCase(), built.url, built.body as string | Uint8Array, built.contentType);
+  return as.request(o.method.toUpperCase(), built.url, built.body);
 }
 
 function label(o: Operation) {
@@ -202,8 +211,9 @@ describe('tenancy walker', () => {
     let gets = 0;
     for (const o of operations) {
       const res = await call(o, build(o, objectIds(a)));
-      // Clinical notes are for clinicians only; the owner's 403 there is the rule, not a gap.
-      if (res.status === 403 && o.path.includes('/notes')) continue;
+      // Clinical notes are for clinicians only, and break-the-glass for clinicians who see only
+      // their own clients; the owner's 403 there is the rule, not a gap.
+      if (res.status === 403 && (o.path.includes('/notes') || o.path.endsWith('/break-glass'))) continue;
       if (res.status < 200 || res.status >= 300) failures.push(`${label(o)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       if (o.method === 'get') {
         gets++;
@@ -212,5 +222,134 @@ describe('tenancy walker', () => {
     }
     assert.deepEqual(failures, []);
     assert.ok(gets >= 8, `only ${gets} GET routes walked`);
+  });
+});
+
+/**
+ * The same walk inside one practice, by a clinician who does not treat the client (but wrote a
+ * note on it, as in the attack): every route that names the client answers 403/404 and leaves
+ * the practice as it was, and no route shows anything of the client — until the clinician
+ * breaks the glass, after which the client's routes answer and every access is flagged.
+ */
+describe('tenancy walker: a clinician of the same practice who does not treat the client', () => {
+  let c: PopulatedPractice;
+  let stranger: Client;
+  let strangerUserId: string;
+  /** What only the client's file holds: names, BSN, document, note, care demand, waitlist remark. */
+  let secrets: string[];
+
+  const clientScoped = (o: Operation, built: Built) =>
+    o.path.includes('{clientId}') || [...built.bodyIdFields].some((f) => /^clientIds?$/.test(f));
+  const leaked = (res: Reply) => {
+    const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+    return secrets.filter((s) => text.includes(s));
+  };
+
+  before(async () => {
+    c = await createPopulatedPractice(t.deps, `C-MARKER-${crypto.randomUUID()}`);
+    const user = await createUser(t.deps, { name: 'Dr. Stranger' });
+    await addMember(t.deps, c.id, user, ['clinician']);
+    strangerUserId = user.id;
+    stranger = await signIn(t, user);
+    const client = await t.deps.db.selectFrom('clients').select('bsn').where('id', '=', c.clientId).executeTakeFirstOrThrow();
+    secrets = [
+      `Primary ${c.marker}`,
+      `Duplicate ${c.marker}`,
+      `Referral ${c.marker}`,
+      `Note ${c.marker}`,
+      `Care ${c.marker}`,
+      `Waiting ${c.marker}`,
+      client.bsn ?? 'no-bsn',
+    ];
+    // The populated practice's `clinician` wrote a note on the client but does not treat it.
+    const author = await signIn(t, c.clinician);
+    const own = await author.get(`/api/v1/practices/${c.id}/clients/${c.clientId}/notes`);
+    assert.equal(own.status, 403, 'writing a note made its author a treating clinician');
+    assert.equal(own.body.error.code, 'not_treating');
+  });
+
+  it('answers 403/404 to every client-scoped route, changes nothing and shows nothing of the client on any route', async () => {
+    let scoped = 0;
+    for (const o of operations) {
+      const built = build(o, objectIds(c));
+      const isClientRoute = clientScoped(o, built);
+      // Breaking the glass is the way in; walked in the next test.
+      if (o.path.endsWith('/break-glass')) continue;
+      const before = isClientRoute ? await snapshotPractice(t.deps, c.id) : '';
+      const res = await call(o, built, stranger);
+      assert.deepEqual(leaked(res), [], `${label(o)} showed the client to a clinician who does not treat it (${res.status})`);
+      assert.ok(res.status < 500, `${label(o)} answered ${res.status}`);
+      if (!isClientRoute) continue;
+      scoped++;
+      assert.ok(
+        [403, 404].includes(res.status),
+        `${label(o)} answered ${res.status} to a clinician who does not treat the client: ${JSON.stringify(res.body).slice(0, 300)}`,
+      );
+      assert.equal(await snapshotPractice(t.deps, c.id), before, `${label(o)} changed the practice's rows`);
+    }
+    assert.ok(scoped >= 15, `only ${scoped} client-scoped routes walked`);
+  });
+
+  it('opens the client-scoped reads after break-the-glass, every access flagged with the reason', async () => {
+    const base = `/api/v1/practices/${c.id}/clients/${c.clientId}`;
+    const short = await stranger.post(`${base}/break-glass`, { reason: 'kort' });
+    assert.equal(short.status, 400);
+    assert.deepEqual(
+      short.body.error.fields.map((f: { path: string }) => f.path),
+      ['body.reason'],
+    );
+    const reason = `Crisisdienst: cliënt belt acuut ${crypto.randomUUID().slice(0, 8)}`;
+    const glass = await stranger.post(`${base}/break-glass`, { reason });
+    assert.equal(glass.status, 201, JSON.stringify(glass.body));
+    const minutes = (Date.parse(glass.body.expiresAt) - Date.parse(glass.body.grantedAt)) / 60_000;
+    assert.equal(minutes, 60);
+    const since = new Date(glass.body.grantedAt);
+    let opened = 0;
+    for (const o of operations) {
+      if (o.method !== 'get' || !o.path.includes('{clientId}')) continue;
+      const res = await call(o, build(o, objectIds(c)), stranger);
+      if (/\/export\.(json|pdf)$/.test(o.path)) {
+        // Exports are for the owner and back office (or a clinician's own notes): a role rule.
+        assert.equal(res.body.error?.code, 'forbidden');
+        continue;
+      }
+      if (o.path.includes('{noteId}')) {
+        // The colleague's note stays hidden: break-the-glass is not a treatment relationship.
+        assert.equal(res.status, 404);
+        continue;
+      }
+      assert.ok(
+        res.status >= 200 && res.status < 300,
+        `${label(o)} answered ${res.status} after break-the-glass: ${JSON.stringify(res.body).slice(0, 200)}`,
+      );
+      opened++;
+    }
+    assert.ok(opened >= 8, `only ${opened} client GET routes walked`);
+    // Notes of colleagues stay closed: break-the-glass is not a treatment relationship.
+    const notes = await stranger.get(`${base}/notes`);
+    assert.deepEqual(leaked(notes), []);
+    const rows = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['action', 'break_glass', 'reason', 'outcome'])
+      .where('practice_id', '=', c.id)
+      .where('user_id', '=', strangerUserId)
+      .where('client_id', '=', c.clientId)
+      .where('at', '>=', since)
+      .orderBy('at')
+      .execute();
+    assert.ok(rows.length >= opened, `only ${rows.length} access-log entries for ${opened} reads`);
+    for (const r of rows) {
+      assert.equal(r.break_glass, true, `${r.action} is not flagged break-the-glass`);
+      assert.ok(r.reason?.startsWith(reason), `${r.action} does not carry the reason: ${r.reason}`);
+    }
+    assert.ok(rows.some((r) => r.action === 'client.break_glass'));
+    assert.ok(rows.some((r) => r.action === 'client.read'));
+    const count = await t.deps.db
+      .selectFrom('audit_log')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('practice_id', '=', c.id)
+      .where('break_glass', '=', true)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(count.n), rows.length);
   });
 });

@@ -167,7 +167,14 @@ export const ClientSearchQuery = z.strictObject({
   status: z.enum(CLIENT_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
-export const ClientSearchResult = z.object({ items: z.array(ClientSummary) });
+export const ClientSearchResult = z.object({
+  items: z.array(ClientSummary),
+  /**
+   * For a clinician: clients outside their care found by exact client number or BSN, with
+   * nothing but the number; opening one takes break-the-glass.
+   */
+  restricted: z.array(z.object({ id: Uuid, clientNumber: z.string() })).optional(),
+});
 export const ClientParams = z.strictObject({ practiceId: Uuid, clientId: Uuid });
 export const DuplicateWarning = z.object({
   duplicates: z.array(ClientSummary.extend({ matchedOn: z.enum(['bsn', 'name_and_date_of_birth']) })),

@@ -23,13 +23,14 @@ async function filledClient() {
     (await w.backOffice.raw('POST', `${url}/documents?label=consent&fileName=toestemming.pdf`, PDF, 'application/pdf')).status,
     201,
   );
-  assert.equal((await w.author.post(`${url}/notes`, { kind: 'session', sessionDate: '2026-01-05', body: 'Sessie 1' })).status, 201);
+  // Opened by the back office, the trajectory makes its lead a treating clinician, who writes a note.
   const tr = await w.backOffice.post(`${url}/trajectories`, {
     startDate: '2026-01-05',
     leadMembershipId: w.authorMembershipId,
     careDemandType: 'depressie',
   });
   assert.equal(tr.status, 201, JSON.stringify(tr.body));
+  assert.equal((await w.author.post(`${url}/notes`, { kind: 'session', sessionDate: '2026-01-05', body: 'Sessie 1' })).status, 201);
   return { id: c.body.id as string, url, body, number: c.body.clientNumber as string };
 }
 

@@ -1,6 +1,7 @@
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
+import { mergeRelationships } from './care.ts';
 import { presentClient } from './presenter.ts';
 import { addHistory, loadClient } from './queries.ts';
 import { CLIENT_WRITERS } from './register-client.ts';
@@ -55,6 +56,7 @@ export async function mergeClients(ctx: PracticeCtx, primaryId: string, duplicat
   for (const table of ['care_trajectories', 'documents', 'clinical_notes', 'client_history'] as const) {
     await db.updateTable(table).set({ client_id: primaryId }).where('client_id', '=', duplicateId).execute();
   }
+  await mergeRelationships(ctx, primaryId, duplicateId);
   await db.updateTable('clients').set({ merged_into: primaryId, updated_at: new Date() }).where('id', '=', duplicateId).execute();
   await addHistory(ctx, primaryId, 'client.merge', { mergedFrom: { from: null, to: duplicate.client_number }, ...changes });
   await addHistory(ctx, duplicateId, 'client.merged_into', { mergedInto: { from: null, to: primary.client_number } });

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { Client, startTestApp, type TestApp } from '../../test/harness.ts';
-import { addMember, createUser, insertAppointment, populateWaitlist } from '../../test/factories.ts';
+import { addMember, createUser, insertAppointment, populateWaitlist, signIn } from '../../test/factories.ts';
 import { exampled, sample, SamplerGap, type JsonSchema } from '../../test/request-sampler.ts';
 import { PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
@@ -41,6 +41,8 @@ before(async () => {
   const duplicate = await w.backOffice.post(`${w.base}/clients`, { firstName: 'Dubbel', lastName: 'Dossier', dateOfBirth: '1970-01-01' });
   // The walker's PATCH /staff rewrites roles: give it a member nobody else uses.
   const spare = await addMember(t.deps, practiceId, await createUser(t.deps, { name: 'Spare clinician' }), ['clinician']);
+  const relationship = await w.backOffice.post(`${client}/treatment-relationships`, { clinicianId: spare });
+  assert.equal(relationship.status, 201);
   const location = await db
     .insertInto('locations')
     .values({ practice_id: practiceId, name: 'Noord' })
@@ -102,6 +104,7 @@ before(async () => {
     room: room.id,
     service: service.id,
     invitation: invitation.id,
+    relationship: relationship.body.id,
   };
   doc = (await new Client(t.url).get('/api/docs/json')).body;
 });
@@ -197,6 +200,18 @@ describe('clinical-note marker', () => {
     assert.equal((await w.owner.patch(`${w.base}/record-settings`, { notesSharedWithCoClinicians: true })).status, 200);
     const list = await w.colleague.get(`${w.base}/clients/${w.clientId}/notes`);
     assert.ok(JSON.stringify(list.body).includes(marker));
+  });
+
+  it('appears in no answer of any route to a clinician who does not treat the client, with sharing on, before and after break-the-glass', async () => {
+    const user = await createUser(t.deps, { name: 'Dr. Vreemde' });
+    await addMember(t.deps, w.practice.id, user, ['clinician']);
+    const stranger = await signIn(t, user);
+    const ops = operations().filter((o) => !destructive(o));
+    await walk(stranger, 'non-treating clinician', ops);
+    const glass = await stranger.post(`${w.base}/clients/${w.clientId}/break-glass`, { reason: 'Waarneming: cliënt belt met een crisis' });
+    assert.equal(glass.status, 201);
+    assert.equal((await stranger.get(`${w.base}/clients/${w.clientId}`)).status, 200);
+    await walk(stranger, 'clinician after break-the-glass', ops);
   });
 
   it('appears in no answer of any route to the owner, even with sharing on, destructive routes last', async () => {

@@ -54,55 +54,69 @@ describe('clinical notes', () => {
 
   it("hides a colleague's notes unless the practice shares notes and the colleague treats the client", async () => {
     const n = await write('Alleen voor mij, tenzij gedeeld.');
-    // Not treating the client yet: nothing, even with sharing on.
+    // A clinician who does not treat the client reaches nothing, even with sharing on …
+    const outsiderUser = await createUser(t.deps, { name: 'Dr. Buiten' });
+    const outsiderMembership = await addMember(t.deps, w.practice.id, outsiderUser, ['clinician']);
+    const outsider = await signIn(t, outsiderUser);
     await setSharing(true);
-    assert.deepEqual((await w.colleague.get(notes)).body.items, []);
-    assert.equal((await w.colleague.get(`${notes}/${n.body.id}`)).status, 404);
-    // Writing an own note on the client makes the colleague a co-clinician.
+    assert.equal((await outsider.get(notes)).body.error.code, 'not_treating');
+    assert.equal((await outsider.get(`${notes}/${n.body.id}`)).status, 403);
+    // … and writing a note neither works nor makes them a co-clinician (the attack).
+    const attempt = await outsider.post(notes, { kind: 'free', body: 'Triviale notitie.' });
+    assert.equal(attempt.status, 403);
+    assert.equal(attempt.body.error.code, 'not_treating');
+    const theirs = await t.deps.db
+      .selectFrom('treatment_relationships')
+      .select('id')
+      .where('membership_id', '=', outsiderMembership)
+      .execute();
+    assert.deepEqual(theirs, []);
+    assert.equal((await outsider.get(notes)).status, 403);
+    // The colleague treats the client: sees the note while sharing is on, may read but not edit.
     const own = await w.colleague.post(notes, { kind: 'free', body: 'Waarneming tijdens vakantie.' });
     assert.equal(own.status, 201);
     const shared = await w.colleague.get(notes);
     assert.ok(shared.body.items.some((x: { id: string }) => x.id === n.body.id));
     assert.equal(shared.body.sharedWithCoClinicians, true);
-    // A co-clinician may read but not edit.
     assert.equal((await w.colleague.patch(`${notes}/${n.body.id}`, { body: 'changed' })).status, 403);
     await setSharing(false);
     const hidden = await w.colleague.get(notes);
-    assert.deepEqual(
-      hidden.body.items.map((x: { id: string }) => x.id),
-      [own.body.id],
-    );
+    assert.ok(!hidden.body.items.some((x: { id: string }) => x.id === n.body.id));
+    assert.ok(hidden.body.items.some((x: { id: string }) => x.id === own.body.id));
     assert.equal((await w.colleague.get(`${notes}/${n.body.id}`)).status, 404);
   });
 
-  it('counts the lead clinician of a care trajectory as a co-clinician', async () => {
+  it('shares notes with the lead of a trajectory the back office opened, until the trajectory closes', async () => {
     const lead = await createUser(t.deps, { name: 'Dr. Lead' });
     const leadMembership = await addMember(t.deps, w.practice.id, lead, ['clinician']);
     const leadClient = await signIn(t, lead);
     const n = await write('Voor de regiebehandelaar.');
-    await t.deps.db
-      .insertInto('care_trajectories')
-      .values({
-        practice_id: w.practice.id,
-        client_id: w.clientId,
-        start_date: '2020-01-01',
-        end_date: '2020-06-01',
-        lead_membership_id: leadMembership,
-      })
-      .execute();
+    assert.equal((await leadClient.get(notes)).status, 403);
+    const tr = await w.backOffice.post(`${w.base}/clients/${w.clientId}/trajectories`, {
+      startDate: '2020-01-01',
+      leadMembershipId: leadMembership,
+    });
+    assert.equal(tr.status, 201, JSON.stringify(tr.body));
     await setSharing(true);
     try {
       assert.ok((await leadClient.get(notes)).body.items.some((x: { id: string }) => x.id === n.body.id));
+      const closed = await w.backOffice.patch(`${w.base}/clients/${w.clientId}/trajectories/${tr.body.id}`, { endDate: '2020-06-01' });
+      assert.equal(closed.status, 200);
+      assert.equal((await leadClient.get(notes)).status, 403);
     } finally {
       await setSharing(false);
     }
-    assert.ok(!(await leadClient.get(notes)).body.items.some((x: { id: string }) => x.id === n.body.id));
+    // The others, assigned without a trajectory, still treat the client.
+    assert.equal((await w.colleague.get(notes)).status, 200);
   });
 
   it('shows an owner who is also a clinician only their own notes, even with sharing on', async () => {
     const user = await createUser(t.deps, { name: 'Owner-clinician' });
-    await addMember(t.deps, w.practice.id, user, ['owner', 'clinician']);
+    const membership = await addMember(t.deps, w.practice.id, user, ['owner', 'clinician']);
     const oc = await signIn(t, user);
+    // Writing needs a treatment relationship, whatever the roles.
+    assert.equal((await oc.post(notes, { kind: 'free', body: 'Nog geen behandelrelatie.' })).status, 403);
+    assert.equal((await oc.post(`${w.base}/clients/${w.clientId}/treatment-relationships`, { clinicianId: membership })).status, 201);
     const mine = await oc.post(notes, { kind: 'free', body: 'Eigen notitie van de eigenaar.' });
     assert.equal(mine.status, 201);
     await setSharing(true);
@@ -158,6 +172,12 @@ describe('clinical notes', () => {
       lastName: `Ander ${crypto.randomUUID().slice(0, 6)}`,
       dateOfBirth: '1990-01-01',
     });
+    // Another client, not in the author's care: refused before any note is looked at.
+    assert.equal((await w.author.get(`${w.base}/clients/${other.body.id}/notes/${n.body.id}`)).status, 403);
+    const assigned = await w.backOffice.post(`${w.base}/clients/${other.body.id}/treatment-relationships`, {
+      clinicianId: w.authorMembershipId,
+    });
+    assert.equal(assigned.status, 201);
     assert.equal((await w.author.get(`${w.base}/clients/${other.body.id}/notes/${n.body.id}`)).status, 404);
     const foreign = await recordsWorld(t);
     assert.equal((await w.author.get(`${foreign.base}/clients/${foreign.clientId}/notes`)).status, 404);

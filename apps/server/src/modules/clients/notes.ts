@@ -1,17 +1,20 @@
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { NoteCreateBody, NotePatch } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
+import { treats } from './care.ts';
 import { addHistory, loadClient } from './queries.ts';
 
 /*
  * Clinical notes live apart from the client file. Only a clinician reaches them: their own
- * notes always, a co-clinician's only where the practice shares notes. A member who also holds
- * an administrative role (owner, back office, billing) sees only their own notes, so the
- * sharing setting can never open notes to those roles. Note text goes into no history entry,
- * no audit reason and no log line.
+ * notes always, a co-clinician's only where the practice shares notes — co-clinicians being
+ * the other clinicians with an active treatment relationship with the client (care.ts), never
+ * derived from who wrote a note. Writing a note needs such a relationship and never creates
+ * one; a break-the-glass opens the file, not the colleagues' notes. A member who also holds an
+ * administrative role (owner, back office, billing) sees only their own notes, so the sharing
+ * setting can never open notes to those roles. Note text goes into no history entry, no audit
+ * reason and no log line.
  */
 
 function noteQuery(ctx: PracticeCtx) {
@@ -57,37 +60,10 @@ async function sharingOn(ctx: PracticeCtx): Promise<boolean> {
   return p.notes_shared_with_co_clinicians;
 }
 
-/** Whether the actor treats this client: lead of one of its trajectories, or author of a note on it. */
-async function isCoClinician(ctx: PracticeCtx, clientId: string): Promise<boolean> {
-  const row = await ctx.tx
-    .selectNoFrom((eb) =>
-      eb
-        .or([
-          eb.exists(
-            scoped(ctx)
-              .selectFrom('care_trajectories')
-              .select(sql`1`.as('x'))
-              .where('client_id', '=', clientId)
-              .where('lead_membership_id', '=', ctx.membershipId),
-          ),
-          eb.exists(
-            scoped(ctx)
-              .selectFrom('clinical_notes')
-              .select(sql`1`.as('x'))
-              .where('client_id', '=', clientId)
-              .where('author_membership_id', '=', ctx.membershipId),
-          ),
-        ])
-        .as('yes'),
-    )
-    .executeTakeFirstOrThrow();
-  return Boolean(row.yes);
-}
-
-/** Whether this actor may read co-clinicians' notes on the client (besides their own). */
+/** Whether this actor may read co-clinicians' notes on the client (besides their own): sharing on and treating the client. */
 async function readsSharedNotes(ctx: PracticeCtx, clientId: string): Promise<boolean> {
   if (ctx.roles.some((r) => r !== 'clinician')) return false;
-  return (await sharingOn(ctx)) && (await isCoClinician(ctx, clientId));
+  return (await sharingOn(ctx)) && (await treats(ctx, clientId));
 }
 
 async function auditReads(ctx: PracticeCtx, clientId: string, noteIds: string[]) {
@@ -153,10 +129,16 @@ async function touchClinical(ctx: PracticeCtx, clientId: string) {
   await scoped(ctx).updateTable('clients').set({ last_clinical_change_at: new Date() }).where('id', '=', clientId).execute();
 }
 
-/** A clinician writes a note on a client (403 `forbidden` for other roles). */
+/**
+ * A clinician who treats the client writes a note on it (403 `forbidden` for other roles,
+ * `not_treating` without an active treatment relationship, also after a break-the-glass).
+ */
 export async function createNote(ctx: PracticeCtx, clientId: string, input: z.infer<typeof NoteCreateBody>) {
   requireRole(ctx, 'clinician');
   await loadClient(ctx, clientId, { lock: true });
+  if (!(await treats(ctx, clientId))) {
+    throw new AppError('not_treating', 'only a clinician who treats this client writes notes on it; ask the back office to assign you');
+  }
   const row = await scoped(ctx)
     .insertInto('clinical_notes', [
       {

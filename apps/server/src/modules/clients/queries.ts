@@ -2,14 +2,19 @@ import { sql } from 'kysely';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { scoped } from '../../platform/tenancy.ts';
+import { requireCare } from './care.ts';
 import { SUMMARY_COLUMNS } from './presenter.ts';
 
-/** Loads a live client of this practice (optionally locked); `not_found` otherwise. */
+/**
+ * Loads a live client of this practice (optionally locked); `not_found` otherwise, and
+ * `not_treating` for a clinician outside whose care the client is (see care.ts).
+ */
 export async function loadClient(ctx: PracticeCtx, clientId: string, opts: { lock?: boolean; allowDestroyed?: boolean } = {}) {
   let q = scoped(ctx).selectFrom('clients').selectAll().where('id', '=', clientId);
   if (opts.lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row || (row.destroyed_at && !opts.allowDestroyed)) throw AppError.notFound('client');
+  await requireCare(ctx, clientId);
   return row;
 }
 

@@ -3,8 +3,10 @@ import type { z } from 'zod';
 import { MIN_YEAR, normaliseBsn, type ClientSearchQuery } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { noteBreakGlass } from '../../platform/break-glass.ts';
 import { scoped } from '../../platform/tenancy.ts';
 import { presentClient, presentSummary, SUMMARY_COLUMNS } from './presenter.ts';
+import { inCareOf, seesOnlyOwnClients } from './care.ts';
 import { loadClient } from './queries.ts';
 
 /** One client's administrative record (any member; audited). */
@@ -34,7 +36,10 @@ function asDate(q: string): string | null {
 
 /**
  * Finds clients by name (typo-tolerant), client number, BSN or date of birth. Every hit is
- * an access to that client's file and gets its own access-log entry.
+ * an access to that client's file and gets its own access-log entry. A clinician finds only
+ * the clients in their care (or opened by break-the-glass); an exact client number or BSN of
+ * another client answers a restricted hit — the number, nothing else — from which the file
+ * can be opened by break-the-glass (logged as `client.search_restricted_hit`).
  */
 export async function searchClients(ctx: PracticeCtx, query: z.infer<typeof ClientSearchQuery>) {
   const q = query.q?.trim() ?? '';
@@ -54,11 +59,71 @@ export async function searchClients(ctx: PracticeCtx, query: z.infer<typeof Clie
     );
     sel = sel.orderBy(sql`word_similarity(${q.toLowerCase()}, ${fullName})`, 'desc');
   }
-  const rows = await sel.orderBy('last_name').orderBy('first_name').limit(query.limit).execute();
-  await scoped(ctx).auditMany(
-    rows.map((r) => ({ action: 'client.search_hit', entityType: 'client', entityId: r.id, clientId: r.id, dataCategory: 'client' })),
-  );
-  return { items: rows.map(presentSummary) };
+  const own = seesOnlyOwnClients(ctx.roles);
+  const exact = !date && (bsn !== null || /^C-?\d+$/i.test(q));
+  if (own && !exact) sel = sel.where(inCareOf(ctx, 'clients.id'));
+  const found = await sel
+    .select((eb) => (own ? inCareOf(ctx, 'clients.id')(eb) : eb.lit(true)).as('in_care'))
+    .orderBy('last_name')
+    .orderBy('first_name')
+    .limit(query.limit)
+    .execute();
+  const rows = found.filter((r) => r.in_care);
+  const restricted = found.filter((r) => !r.in_care);
+  if (own)
+    await markGlass(
+      ctx,
+      rows.map((r) => r.id),
+    );
+  // Hits reached by break-the-glass are flagged with its reason by auditMany.
+  await scoped(ctx).auditMany([
+    ...rows.map((r) => ({
+      action: 'client.search_hit',
+      entityType: 'client',
+      entityId: r.id,
+      clientId: r.id,
+      dataCategory: 'client' as const,
+    })),
+    ...restricted.map((r) => ({
+      action: 'client.search_restricted_hit',
+      entityType: 'client',
+      entityId: r.id,
+      clientId: r.id,
+      dataCategory: 'client' as const,
+    })),
+  ]);
+  return {
+    items: rows.map(presentSummary),
+    ...(own && { restricted: restricted.map((r) => ({ id: r.id, clientNumber: r.client_number })) }),
+  };
+}
+
+/** Notes which of these clients the clinician reaches by a break-the-glass grant (their search hits are flagged). */
+async function markGlass(ctx: PracticeCtx, clientIds: string[]) {
+  if (clientIds.length === 0) return;
+  const grants = await ctx.tx
+    .selectFrom('break_glass_grants')
+    .select(['client_id', 'reason'])
+    .where('practice_id', '=', ctx.practiceId)
+    .where('membership_id', '=', ctx.membershipId)
+    .where('client_id', 'in', clientIds)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('treatment_relationships as tr')
+            .select(sql`1`.as('x'))
+            .where('tr.practice_id', '=', ctx.practiceId)
+            .where('tr.membership_id', '=', ctx.membershipId)
+            .where('tr.ended_at', 'is', null)
+            .whereRef('tr.client_id', '=', 'break_glass_grants.client_id'),
+        ),
+      ),
+    )
+    .orderBy('granted_at')
+    .execute();
+  for (const g of grants) noteBreakGlass(ctx, g.client_id, g.reason);
 }
 
 /** Who changed what, when — newest first. */

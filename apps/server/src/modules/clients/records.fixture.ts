@@ -15,10 +15,10 @@ export interface RecordsWorld {
   owner: Client;
   backOffice: Client;
   billing: Client;
-  /** The clinician who writes notes. */
+  /** The clinician who writes notes (treats the client). */
   author: Client;
   authorMembershipId: string;
-  /** A second clinician. */
+  /** A second clinician, who treats the client too. */
   colleague: Client;
   colleagueMembershipId: string;
   ownerMembershipId: string;
@@ -65,6 +65,13 @@ export async function recordsWorld(t: TestApp): Promise<RecordsWorld> {
   const base = `/api/v1/practices/${practice.id}`;
   const created = await backOffice.client.post<{ id: string }>(`${base}/clients`, clientBody());
   if (created.status !== 201) throw new Error(`client registration failed: ${JSON.stringify(created.body)}`);
+  // Both clinicians treat the client (assigned by the back office).
+  for (const m of [author, colleague]) {
+    const assigned = await backOffice.client.post(`${base}/clients/${created.body.id}/treatment-relationships`, {
+      clinicianId: m.membershipId,
+    });
+    if (assigned.status !== 201) throw new Error(`assignment failed: ${JSON.stringify(assigned.body)}`);
+  }
   return {
     practice,
     base,

@@ -5,6 +5,7 @@ import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { localDate } from '../../platform/local-date.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
+import { assignLead, endForClosedTrajectory } from './care.ts';
 import { addHistory, loadClient } from './queries.ts';
 import { CLIENT_WRITERS } from './register-client.ts';
 
@@ -107,6 +108,8 @@ export async function createTrajectory(ctx: PracticeCtx, clientId: string, input
     .returning('id')
     .executeTakeFirstOrThrow();
   await addHistory(ctx, clientId, 'trajectory.open', { trajectory: { from: null, to: input.startDate } });
+  // Opened by the owner or back office, the lead treats the client from now on.
+  await assignLead(ctx, clientId, row.id, input.leadMembershipId);
   await scoped(ctx).audit({
     action: 'client.trajectory.create',
     entityType: 'care_trajectory',
@@ -122,7 +125,7 @@ export async function updateTrajectory(ctx: PracticeCtx, clientId: string, traje
   await loadClient(ctx, clientId, { lock: true });
   const current = await scoped(ctx)
     .selectFrom('care_trajectories')
-    .select(['id', 'start_date'])
+    .select(['id', 'start_date', 'end_date'])
     .where('id', '=', trajectoryId)
     .where('client_id', '=', clientId)
     .executeTakeFirst();
@@ -145,6 +148,10 @@ export async function updateTrajectory(ctx: PracticeCtx, clientId: string, traje
     'trajectory.update',
     Object.fromEntries(Object.entries(input).map(([k, v]) => [k, { from: null, to: v }])),
   );
+  // Closing the trajectory ends the treatment relationships that belong to it.
+  if (input.endDate && current.end_date === null) await endForClosedTrajectory(ctx, clientId, trajectoryId);
+  const closed = input.endDate !== undefined ? input.endDate !== null : current.end_date !== null;
+  if (input.leadMembershipId && !closed) await assignLead(ctx, clientId, trajectoryId, input.leadMembershipId);
   await scoped(ctx).audit({
     action: 'client.trajectory.update',
     entityType: 'care_trajectory',

@@ -25,6 +25,7 @@ import {
 } from './booking-rules.ts';
 import { auditAppointmentRead, auditAppointmentWrite, presentAppointment, SCHEDULERS, initials } from './queries.ts';
 import { afterBooking } from './hooks.ts';
+import { startByBooking } from '../clients/care.ts';
 import { expandSeries, resolveLocal, rruleText, type LocalInstant } from './time.ts';
 
 type Input = z.infer<typeof AppointmentCreateBody>;
@@ -213,6 +214,12 @@ async function book(ctx: PracticeCtx, input: Input, b: PreparedBooking): Promise
     throw overlapConflict(err, occurrences, { clinicians, clients }, zone) ?? err;
   }
   const ids = rows.map((r) => r.id);
+  // Booking a clinician for a client starts their treatment relationship when none is active.
+  await startByBooking(
+    ctx,
+    clinicians.map((c) => c.membershipId),
+    clients.map((c) => c.id),
+  );
 
   await scoped(ctx)
     .insertInto(

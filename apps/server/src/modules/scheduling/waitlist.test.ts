@@ -107,15 +107,18 @@ describe('waitlist entries', () => {
     assert.equal(list.body.items.length, 0, 'nothing saved');
   });
 
-  it('lets clinicians read the waitlist but not add to it', async () => {
+  it('lets clinicians read the waitlist (the entries waiting for them, and clients they treat) but not add to it', async () => {
     const w = await schedulingWorld(t);
-    await addEntry(w, { clientId: w.clientIds[0] });
+    await addEntry(w, { clientId: w.clientIds[0], clinicianId: w.clinicians[0]!.membershipId });
+    // Waiting for anyone, a client the clinician does not treat: not theirs to see.
+    await addEntry(w, { clientId: w.clientIds[2] });
     const clinician = await signIn(t, w.clinicians[0]!.user);
     const add = await clinician.post(`${w.base}/waitlist`, { clientId: w.clientIds[1] });
     assert.equal(add.status, 403);
     const read = await clinician.get(`${w.base}/waitlist`);
     assert.equal(read.status, 200);
     assert.equal(read.body.items.length, 1);
+    assert.equal((read.body.items as Entry[])[0]?.client.id, w.clientIds[0]);
     const [entry] = read.body.items as Entry[];
     const remove = await clinician.delete(`${w.base}/waitlist/${entry!.id}`);
     assert.equal(remove.status, 403);

@@ -21,6 +21,7 @@ import {
 import type { PracticeCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { requireRole, scoped } from '../../platform/tenancy.ts';
+import { inCareOf, seesOnlyOwnClients } from '../clients/care.ts';
 import { displayName } from '../clients/presenter.ts';
 import { bookAppointment, practiceSchedulingSettings } from './book-appointment.ts';
 import { SCHEDULERS } from './queries.ts';
@@ -48,7 +49,7 @@ export function dayPartOf(hour: number): DayPart {
 const urgencyRank = (u: string) => URGENCIES.indexOf(u as (typeof URGENCIES)[number]);
 
 function entryQuery(ctx: PracticeCtx) {
-  return scoped(ctx)
+  const query = scoped(ctx)
     .selectFrom('waitlist_entries')
     .innerJoin('clients', 'clients.id', 'waitlist_entries.client_id')
     .leftJoin('services', 'services.id', 'waitlist_entries.service_id')
@@ -79,6 +80,11 @@ function entryQuery(ctx: PracticeCtx) {
     .orderBy(sql`CASE waitlist_entries.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END`)
     .orderBy('waitlist_entries.created_at')
     .orderBy('waitlist_entries.id');
+  // A clinician sees the entries waiting for them and those of clients they treat.
+  if (!seesOnlyOwnClients(ctx.roles)) return query;
+  return query.where((eb) =>
+    eb.or([eb('waitlist_entries.membership_id', '=', ctx.membershipId), inCareOf(ctx, 'waitlist_entries.client_id')(eb)]),
+  );
 }
 type EntryRow = Awaited<ReturnType<ReturnType<typeof entryQuery>['executeTakeFirstOrThrow']>>;
 

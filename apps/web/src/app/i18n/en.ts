@@ -1,4 +1,5 @@
 import { agendaAvailabilityEn } from './agenda-availability.en.ts';
+import { careEn } from './care.en.ts';
 import { clientsEn } from './clients.en.ts';
 import { myAgendaEn } from './my-agenda.en.ts';
 import { schedulingEn } from './scheduling.en.ts';
@@ -9,6 +10,7 @@ import { waitlistEn } from './waitlist.en.ts';
 /** English texts. The key set here is the one every language must fill (see nl.ts). */
 export const en = {
   ...agendaAvailabilityEn,
+  ...careEn,
   ...clientsEn,
   ...myAgendaEn,
   ...schedulingEn,

@@ -1,4 +1,5 @@
 import { agendaAvailabilityNl } from './agenda-availability.nl.ts';
+import { careNl } from './care.nl.ts';
 import { clientsNl } from './clients.nl.ts';
 import { myAgendaNl } from './my-agenda.nl.ts';
 import { schedulingNl } from './scheduling.nl.ts';
@@ -10,6 +11,7 @@ import type { MessageKey } from './en.ts';
 /** Nederlandse teksten (u-vorm). The type makes a missing key a compile error. */
 export const nl: Record<MessageKey, string> = {
   ...agendaAvailabilityNl,
+  ...careNl,
   ...clientsNl,
   ...myAgendaNl,
   ...schedulingNl,

@@ -12,6 +12,7 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { useProfile, useStaff } from '../settings/api.ts';
 import { AccessLogFilters, type AuditFilter } from './AccessLogFilters.tsx';
+import { BreakGlassPanel } from './BreakGlassPanel.tsx';
 
 const PAGE = 100;
 
@@ -63,6 +64,8 @@ export function AccessLogPage() {
         </Alert>
       ) : null}
       <ErrorAlert error={verify.error} />
+      {/* After the log: one step-up dialog at a time. */}
+      {log.isSuccess ? <BreakGlassPanel practiceId={p} timeZone={timeZone} /> : null}
       <Paper withBorder p="md" radius="md">
         <AccessLogFilters staff={staff.data?.items ?? []} timeZone={timeZone} onApply={setFilter} fieldErrors={fieldErrors} />
       </Paper>
@@ -105,7 +108,7 @@ export function AccessLogPage() {
                               {e.action}
                             </Text>
                             {e.breakGlass ? (
-                              <Badge color="orange" size="xs" title={e.reason ?? ''}>
+                              <Badge color="red.9" size="xs" title={e.reason ?? ''}>
                                 {t('audit.breakGlass')}
                               </Badge>
                             ) : null}

@@ -4,13 +4,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Client, CLIENT_STATUS_FLOW, CLIENT_STATUSES } from '@calmdesk/shared';
-import { api } from '../../app/api.ts';
+import { api, isApiError } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n/index.tsx';
 import { usePractice } from '../../app/layout/PracticeLayout.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { clientKeys, clientPath, formatDay, useClient, type ClientData } from './api.ts';
+import { BreakGlassCard } from './care.tsx';
 import { DetailsPanel } from './DetailsPanel.tsx';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
@@ -81,6 +82,20 @@ export function ClientPage() {
   });
   const tab: Tab = visible.find((x) => x === param) ?? 'details';
   const base = `/p/${p}/clients/${clientId}`;
+  const back = (
+    <Anchor component={Link} to={`/p/${p}/clients`} size="sm">
+      ← {t('client.back')}
+    </Anchor>
+  );
+  // A clinician who does not treat the client: the file stays closed until they break the glass.
+  if (isApiError(client.error, 'not_treating')) {
+    return (
+      <Stack>
+        {back}
+        <BreakGlassCard practiceId={p} clientId={clientId} />
+      </Stack>
+    );
+  }
   return (
     <Stack>
       <Anchor component={Link} to={`/p/${p}/clients`} size="sm">
@@ -128,7 +143,12 @@ export function ClientPage() {
                 <DetailsPanel practiceId={p} client={c} canWrite={canWrite && !c.destroyed} />
               </Tabs.Panel>
               <Tabs.Panel value="trajectories">
-                <TrajectoriesPanel practiceId={p} clientId={c.id} canWrite={(canWrite || isClinician) && !c.destroyed} />
+                <TrajectoriesPanel
+                  practiceId={p}
+                  clientId={c.id}
+                  canWrite={(canWrite || isClinician) && !c.destroyed}
+                  canAssign={canWrite && !c.destroyed && !c.mergedInto}
+                />
               </Tabs.Panel>
               {visible.includes('documents') ? (
                 <Tabs.Panel value="documents">

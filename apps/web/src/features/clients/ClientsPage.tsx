@@ -8,6 +8,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { formatDay, maskedBsn, SEARCH_LIMIT, useClientSearch } from './api.ts';
+import { RestrictedHits } from './care.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 /** The practice's clients: search by name, BSN, date of birth or number, filter by status. */
@@ -16,6 +17,7 @@ export function ClientsPage() {
   const practice = usePractice();
   const p = practice.practiceId;
   const canWrite = practice.roles.includes('owner') || practice.roles.includes('back_office');
+  const ownClientsOnly = !practice.roles.some((r) => r === 'owner' || r === 'back_office' || r === 'billing');
   const [params, setParams] = useSearchParams();
   const text = params.get('q') ?? '';
   const status = CLIENT_STATUSES.find((s) => s === params.get('status')) ?? null;
@@ -55,7 +57,7 @@ export function ClientsPage() {
         <Group align="flex-end" wrap="wrap">
           <TextInput
             label={t('clients.search')}
-            description={t('clients.searchHint')}
+            description={ownClientsOnly ? t('glass.clinicianHint') : t('clients.searchHint')}
             value={text}
             onChange={(e) => set('q', e.currentTarget.value)}
             type="search"
@@ -73,6 +75,7 @@ export function ClientsPage() {
           />
         </Group>
       </Paper>
+      <RestrictedHits practiceId={p} hits={search.data?.restricted ?? []} />
       <Paper withBorder p="md" radius="md" aria-busy={search.isFetching}>
         <QueryState
           query={search}

@@ -12,14 +12,17 @@ import { QueryState } from '../../components/QueryState.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { orNull, useStaff } from '../settings/api.ts';
 import { clientKeys, clientPath, formatDay, todayIso, toIsoDay, useTrajectories, type TrajectoryData } from './api.ts';
+import { TreatingClinicians } from './care.tsx';
 
 interface Props {
   practiceId: string;
   clientId: string;
   canWrite: boolean;
+  /** Owner and back office assign and end treatment relationships. */
+  canAssign?: boolean;
 }
 
-function OpenForm({ practiceId, clientId }: Omit<Props, 'canWrite'>) {
+function OpenForm({ practiceId, clientId }: Pick<Props, 'practiceId' | 'clientId'>) {
   const { t, locale } = useI18n();
   const { timeZone } = usePractice();
   const qc = useQueryClient();
@@ -40,6 +43,7 @@ function OpenForm({ practiceId, clientId }: Omit<Props, 'canWrite'>) {
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: clientKeys.trajectories(practiceId, clientId) });
       await qc.invalidateQueries({ queryKey: clientKeys.history(practiceId, clientId) });
+      await qc.invalidateQueries({ queryKey: [...clientKeys.one(practiceId, clientId), 'treatment'] });
       setCareDemand('');
       setDiagnosis('');
       notifications.show({ color: 'teal', message: t('traj.opened'), closeButtonProps: { 'aria-label': t('common.close') } });
@@ -99,7 +103,7 @@ function CloseModal({
   clientId,
   trajectory,
   onClose,
-}: Omit<Props, 'canWrite'> & { trajectory: TrajectoryData; onClose: () => void }) {
+}: Pick<Props, 'practiceId' | 'clientId'> & { trajectory: TrajectoryData; onClose: () => void }) {
   const { t, locale } = useI18n();
   const { timeZone } = usePractice();
   const qc = useQueryClient();
@@ -110,6 +114,7 @@ function CloseModal({
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: clientKeys.trajectories(practiceId, clientId) });
       await qc.invalidateQueries({ queryKey: clientKeys.history(practiceId, clientId) });
+      await qc.invalidateQueries({ queryKey: [...clientKeys.one(practiceId, clientId), 'treatment'] });
       onClose();
     },
   });
@@ -139,7 +144,7 @@ function CloseModal({
 }
 
 /** Care trajectories: start, end, lead clinician, care-demand type, diagnosis group. */
-export function TrajectoriesPanel({ practiceId, clientId, canWrite }: Props) {
+export function TrajectoriesPanel({ practiceId, clientId, canWrite, canAssign = false }: Props) {
   const { t, locale } = useI18n();
   const list = useTrajectories(practiceId, clientId);
   const [closing, setClosing] = useState<TrajectoryData | null>(null);
@@ -191,6 +196,7 @@ export function TrajectoriesPanel({ practiceId, clientId, canWrite }: Props) {
           )}
         </QueryState>
       </Paper>
+      <TreatingClinicians practiceId={practiceId} clientId={clientId} canAssign={canAssign} trajectories={list.data?.items ?? []} />
       {canWrite ? (
         <Paper withBorder p="md" radius="md">
           <OpenForm practiceId={practiceId} clientId={clientId} />
