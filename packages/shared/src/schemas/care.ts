@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, Uuid } from './common.ts';
+import { IsoInstant, IsoInstantInput, Uuid } from './common.ts';
 
 /** How long a break-the-glass grant lasts. */
 export const BREAK_GLASS_MINUTES = 60;
@@ -51,8 +51,8 @@ export const BreakGlassGrant = z.object({
   expiresAt: z.string(),
 });
 export const BreakGlassQuery = z.strictObject({
-  from: IsoInstant.optional(),
-  to: IsoInstant.optional(),
+  from: IsoInstantInput.optional(),
+  to: IsoInstantInput.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const BreakGlassAccess = BreakGlassGrant.extend({

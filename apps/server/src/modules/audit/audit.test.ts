@@ -180,6 +180,8 @@ describe('reading the log', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.items.length, 3);
     assert.ok(res.body.items.every((e: { userId: string; action: string }) => e.userId === memberId && e.action === 'staff.list'));
+    // Reading the log chains what is pending: every entry shown has its chain position.
+    assert.ok(res.body.items.every((e: { seq: number | null }) => Number.isInteger(e.seq) && (e.seq ?? 0) > 0));
   });
 
   it('filters by period: from inclusive, to exclusive', async () => {

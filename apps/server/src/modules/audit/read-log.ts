@@ -2,13 +2,15 @@ import type { z } from 'zod';
 import type { AuditQuery } from '@calmdesk/shared';
 import type { PracticeCtx } from '../../platform/context.ts';
 import { requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
-import { sealKeyOf } from '../../platform/audit-seal.ts';
+import { linkPending, sealKeyOf } from '../../platform/audit-seal.ts';
 import { verifyChain } from './verify-chain.ts';
 
 /** The practice's access log, newest first, filtered (owner with a recent second factor). */
 export async function readAuditLog(ctx: PracticeCtx, q: z.infer<typeof AuditQuery>) {
   requireRole(ctx, 'owner');
   requireStepUp(ctx);
+  // Entries of the last seconds get their chain position now rather than at the next linker run.
+  await linkPending(ctx.tx);
   let query = ctx.tx
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.user_id')
