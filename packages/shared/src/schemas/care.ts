@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstant, IsoInstantInput, Uuid } from './common.ts';
+import { IsoInstantInput, Uuid } from './common.ts';
 
 /** How long a break-the-glass grant lasts. */
 export const BREAK_GLASS_MINUTES = 60;
