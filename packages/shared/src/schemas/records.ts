@@ -142,6 +142,16 @@ export const ExportAccess = z.object({
   breakGlass: z.boolean(),
   reason: z.string().nullable(),
 });
+/** A clinical note its author released for the client's right-of-access export. */
+export const ReleasedNote = z.object({
+  kind: z.enum(NOTE_KINDS),
+  sessionDate: z.string().nullable(),
+  authorName: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+  releasedAt: z.string(),
+});
+export const NoteRelease = z.object({ id: Uuid, releasedForAccessAt: z.string() });
 export const ClientExport = z.object({
   exportedAt: z.string(),
   practice: z.object({ id: Uuid, name: z.string(), locale: z.enum(['nl', 'en']), timeZone: z.string(), address: z.string().nullable() }),
@@ -158,6 +168,8 @@ export const ClientExport = z.object({
   destructionRequests: z.array(ExportDestructionRequest),
   /** Who accessed the file (from the access log), oldest first. */
   accessReport: z.array(ExportAccess),
+  /** Notes released by their author after review (always included). */
+  releasedNotes: z.array(ReleasedNote),
   notes: z.array(Note).optional(),
   /** FHIR R4 Patient resource of the client. */
   fhirPatient: z.looseObject({ resourceType: z.literal('Patient') }),

@@ -30,6 +30,7 @@ const TEXT = {
       history: 'Changes to your file',
       access: 'Who accessed your file',
       notes: 'Clinical notes (own notes of the exporting clinician)',
+      releasedNotes: 'Clinical notes released by your clinician',
     },
     fields: {
       name: 'Name',
@@ -157,6 +158,7 @@ const TEXT = {
         'note.list': 'Viewed clinical notes',
         'note.read': 'Read a clinical note',
         'note.update': 'Edited a clinical note',
+        'note.release_for_access': 'Released a clinical note for your file',
         'appointment.create': 'Booked an appointment',
         'appointment.read': 'Viewed an appointment',
         'appointment.list': 'Viewed appointments',
@@ -203,6 +205,7 @@ const TEXT = {
       history: 'Wijzigingen in uw dossier',
       access: 'Wie uw dossier heeft ingezien',
       notes: 'Klinische notities (eigen notities van de exporterende behandelaar)',
+      releasedNotes: 'Klinische notities vrijgegeven door uw behandelaar',
     },
     fields: {
       name: 'Naam',
@@ -330,6 +333,7 @@ const TEXT = {
         'note.list': 'Klinische notities bekeken',
         'note.read': 'Een klinische notitie gelezen',
         'note.update': 'Een klinische notitie gewijzigd',
+        'note.release_for_access': 'Een klinische notitie voor u vrijgegeven',
         'appointment.create': 'Een afspraak gemaakt',
         'appointment.read': 'Een afspraak bekeken',
         'appointment.list': 'Afspraken bekeken',

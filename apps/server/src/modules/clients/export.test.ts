@@ -334,6 +334,38 @@ describe('the whole file: appointments, messages, waiting list, care, access rep
   });
 });
 
+describe('clinical notes released after the treating clinician’s review', () => {
+  it('exports a note only once its treating author released it, and withdraws the release on an edit', async () => {
+    const reviewed = `Gereviewd ${crypto.randomUUID()}`;
+    const note = await w.author.post<{ id: string }>(`${client}/notes`, { kind: 'session', sessionDate: '2026-03-02', body: reviewed });
+    assert.equal(note.status, 201);
+    const release = `${client}/notes/${note.body.id}/release`;
+    const exported = async () => JSON.stringify((await w.owner.get(`${client}/export.json`)).body);
+    assert.ok(!(await exported()).includes(reviewed));
+
+    // Nobody but the author releases it: a co-clinician gets 403 or 404, the back office 403.
+    assert.ok([403, 404].includes((await w.colleague.post(release, {})).status));
+    assert.equal((await w.backOffice.post(release, {})).status, 403);
+    assert.equal((await w.owner.post(`${client}/notes/${crypto.randomUUID()}/release`, {})).status, 403);
+    assert.equal((await w.author.post(`${client}/notes/${crypto.randomUUID()}/release`, {})).status, 404);
+    assert.ok(!(await exported()).includes(reviewed));
+
+    const ok = await w.author.post(release, {});
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const res = await w.owner.get(`${client}/export.json`);
+    const released = res.body.releasedNotes.filter((n: { body: string }) => n.body === reviewed);
+    assert.equal(released.length, 1);
+    assert.equal(released[0].authorName, 'Dr. Auteur');
+    // The earlier, unreleased note stays out.
+    assert.ok(!JSON.stringify(res.body).includes(marker));
+    assert.ok((await exportPdf(w.owner.cookie, client)).includes(reviewed));
+
+    // An edit needs a new review.
+    assert.equal((await w.author.patch(`${client}/notes/${note.body.id}`, { body: `${reviewed} bijgewerkt` })).status, 200);
+    assert.ok(!(await exported()).includes(reviewed));
+  });
+});
+
 /** Tables of schema public with a client column (`client_id`, or a foreign key to clients). */
 async function clientTables(db: Kysely<DB>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`

@@ -7,7 +7,7 @@ import { requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
 import { documentsOf } from './documents.ts';
 import { exportTexts, label, wallTime, type CodeList, type ExportLanguage } from './export-labels.ts';
 import { toFhirPatient } from './fhir-patient.ts';
-import { ownNotesOf } from './notes.ts';
+import { ownNotesOf, releasedNotesOf } from './notes.ts';
 import { presentClient } from './presenter.ts';
 import { loadClient } from './queries.ts';
 import { CLIENT_WRITERS } from './register-client.ts';
@@ -52,7 +52,7 @@ export const EXPORTED_TABLES = [
   'audit_log',
 ] as const;
 export const EXCLUDED_TABLES: Record<string, string> = {
-  clinical_notes: "only after the treating clinician's review (an author may include their own notes)",
+  clinical_notes: "only after the treating clinician's review: released notes are exported (releasedNotes), the others not",
 };
 // (document_blobs has no client column: the documents' bytes are downloaded one by one, their metadata is exported.)
 
@@ -315,6 +315,7 @@ export async function exportClient(ctx: PracticeCtx, clientId: string, opts: { i
       breakGlass: a.break_glass,
       reason: a.break_glass ? a.reason : null,
     })),
+    releasedNotes: await releasedNotesOf(ctx, clientId),
     ...(withNotes && { notes: await ownNotesOf(ctx, clientId) }),
     fhirPatient: { ...toFhirPatient(client, ctx.practiceId) },
   };
@@ -459,6 +460,13 @@ export function renderExportPdf(e: Export): Promise<Buffer> {
       .filter(Boolean)
       .join(' · '),
   );
+  if (e.releasedNotes.length > 0) {
+    heading(t.sections.releasedNotes);
+    for (const n of e.releasedNotes) {
+      doc.font('Helvetica-Bold').text(`${n.sessionDate ?? utc(n.createdAt)} · ${n.authorName}`);
+      doc.font('Helvetica').text(n.body).moveDown(0.5);
+    }
+  }
   if (e.notes) {
     heading(t.sections.notes);
     for (const n of e.notes) {
