@@ -16,6 +16,7 @@ import { installJobs } from '../platform/jobs.ts';
 import * as m0010 from './migrations/0010_treatment_relationships.ts';
 import * as m0011 from './migrations/0011_recovery_codes.ts';
 import * as m0012 from './migrations/0012_reset_and_invitation_limits.ts';
+import * as m0013 from './migrations/0013_note_access_release.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_treatment_relationships': m0010,
   '0011_recovery_codes': m0011,
   '0012_reset_and_invitation_limits': m0012,
+  '0013_note_access_release': m0013,
 };
 
 /** At most this many statements are kept prepared per connection (the rest run unnamed). */

@@ -382,6 +382,9 @@ export interface ClinicalNotesTable {
   body: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Set when the author released the note for the client's right-of-access export. */
+  released_for_access_at: Date | null;
+  released_by: string | null;
 }
 
 export interface DestructionRequestsTable {

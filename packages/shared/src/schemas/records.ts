@@ -77,13 +77,99 @@ export const ExportQuery = z.strictObject({
   /** The caller's own membership id: include the notes this clinician wrote. */
   includeNotesOf: Uuid.optional(),
 });
+/** A moment as local wall time in the practice's zone with its offset, `2030-01-07T13:00:00+01:00`. */
+const LocalTime = z.string();
+export const ExportAppointment = z.object({
+  id: Uuid,
+  start: LocalTime,
+  end: LocalTime,
+  timeZone: z.string(),
+  mode: z.string(),
+  status: z.string(),
+  cancelledBy: z.string().nullable(),
+  feeDecision: z.string().nullable(),
+  service: z.string(),
+  clinicians: z.array(z.string()),
+  location: z.string().nullable(),
+  room: z.string().nullable(),
+});
+export const ExportMessage = z.object({
+  appointmentId: Uuid,
+  kind: z.string(),
+  channel: z.string(),
+  status: z.string(),
+  due: LocalTime,
+  sent: LocalTime.nullable(),
+});
+export const ExportWaitlistEntry = z.object({
+  id: Uuid,
+  service: z.string().nullable(),
+  clinician: z.string().nullable(),
+  modes: z.array(z.string()),
+  weekdays: z.array(z.number().int()),
+  dayParts: z.array(z.string()),
+  urgency: z.string(),
+  status: z.string(),
+  remark: z.string().nullable(),
+  created: LocalTime,
+  offers: z.array(z.object({ start: LocalTime, end: LocalTime, mode: z.string(), status: z.string(), clinician: z.string() })),
+});
+export const ExportTreatmentRelationship = z.object({
+  clinician: z.string(),
+  startedVia: z.string(),
+  started: LocalTime,
+  ended: LocalTime.nullable(),
+  endReason: z.string().nullable(),
+});
+export const ExportBreakGlassGrant = z.object({
+  user: z.string(),
+  reason: z.string(),
+  granted: LocalTime,
+  expires: LocalTime,
+});
+export const ExportTask = z.object({ kind: z.string(), status: z.string(), dueDate: z.string().nullable(), created: LocalTime });
+export const ExportDestructionRequest = z.object({
+  basis: z.string(),
+  requestReceivedOn: z.string().nullable(),
+  performed: LocalTime,
+});
+export const ExportAccess = z.object({
+  at: LocalTime,
+  user: z.string().nullable(),
+  roles: z.array(z.string()),
+  action: z.string(),
+  outcome: z.string(),
+  breakGlass: z.boolean(),
+  reason: z.string().nullable(),
+});
+/** A clinical note its author released for the client's right-of-access export. */
+export const ReleasedNote = z.object({
+  kind: z.enum(NOTE_KINDS),
+  sessionDate: z.string().nullable(),
+  authorName: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+  releasedAt: z.string(),
+});
+export const NoteRelease = z.object({ id: Uuid, releasedForAccessAt: z.string() });
 export const ClientExport = z.object({
   exportedAt: z.string(),
-  practice: z.object({ id: Uuid, name: z.string() }),
+  practice: z.object({ id: Uuid, name: z.string(), locale: z.enum(['nl', 'en']), timeZone: z.string(), address: z.string().nullable() }),
   client: Client,
   trajectories: z.array(Trajectory),
   documents: z.array(DocumentMeta),
   history: z.array(ClientHistoryEntry),
+  appointments: z.array(ExportAppointment),
+  messages: z.array(ExportMessage),
+  waitlist: z.array(ExportWaitlistEntry),
+  treatmentRelationships: z.array(ExportTreatmentRelationship),
+  breakGlassGrants: z.array(ExportBreakGlassGrant),
+  tasks: z.array(ExportTask),
+  destructionRequests: z.array(ExportDestructionRequest),
+  /** Who accessed the file (from the access log), oldest first. */
+  accessReport: z.array(ExportAccess),
+  /** Notes released by their author after review (always included). */
+  releasedNotes: z.array(ReleasedNote),
   notes: z.array(Note).optional(),
   /** FHIR R4 Patient resource of the client. */
   fhirPatient: z.looseObject({ resourceType: z.literal('Patient') }),

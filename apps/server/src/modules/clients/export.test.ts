@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
-import { ageSecondFactor, auditCount } from '../../test/factories.ts';
-import { PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
+import { addMember, ageSecondFactor, auditCount, createUser, insertAppointment, populateWaitlist, signIn } from '../../test/factories.ts';
+import { EXCLUDED_TABLES, EXPORTED_TABLES } from './export.ts';
+import { clientBody, PDF, recordsWorld, type RecordsWorld } from './records.fixture.ts';
 
 let t: TestApp;
 let w: RecordsWorld;
@@ -112,5 +115,300 @@ describe('right of access export', () => {
     const other = await recordsWorld(t);
     assert.equal((await w.owner.get(`${other.base}/clients/${other.clientId}/export.json`)).status, 404);
     assert.equal((await w.owner.get(`${w.base}/clients/${other.clientId}/export.pdf`)).status, 404);
+  });
+});
+
+/** The text of a PDF, as poppler's pdftotext reads it. */
+const pdfText = (bytes: Buffer) => execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes }).toString('utf8');
+
+async function exportPdf(cookie: string | undefined, url: string): Promise<string> {
+  const res = await fetch(`${t.url}${url}/export.pdf`, { headers: { cookie: cookie ?? '' } });
+  assert.equal(res.status, 200);
+  return pdfText(Buffer.from(await res.arrayBuffer()));
+}
+
+describe('the whole file: appointments, messages, waiting list, care, access report', () => {
+  let appointmentId: string;
+  let glassReason: string;
+  const marker = crypto.randomUUID().slice(0, 8);
+
+  before(async () => {
+    const db = t.deps.db;
+    const p = w.practice.id;
+    await db
+      .updateTable('practices')
+      .set({ address: JSON.stringify({ street: 'Keizersgracht 12', postalCode: '1015 CS', city: 'Amsterdam', country: 'NL' }) })
+      .where('id', '=', p)
+      .execute();
+    await db
+      .updateTable('clients')
+      .set({
+        bsn_verification: 'none',
+        consents: JSON.stringify({ remindersEmail: { given: true, date: '2026-01-05', source: 'written' } }),
+      })
+      .where('id', '=', w.clientId)
+      .execute();
+    const location = await db
+      .insertInto('locations')
+      .values({ practice_id: p, name: `Locatie ${marker}`, address: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const room = await db
+      .insertInto('rooms')
+      .values({ practice_id: p, location_id: location.id, name: `Kamer ${marker}` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const service = await db
+      .insertInto('services')
+      .values({ practice_id: p, name: `Intakegesprek ${marker}`, default_duration_minutes: 45, allowed_modes: ['in_person'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    appointmentId = (
+      await insertAppointment(t.deps, {
+        practiceId: p,
+        serviceId: service.id,
+        membershipId: w.authorMembershipId,
+        clientId: w.clientId,
+        place: { locationId: location.id, roomId: room.id },
+      })
+    ).id;
+    await db.updateTable('appointments').set({ status: 'no_show', fee_decision: 'waive' }).where('id', '=', appointmentId).execute();
+    await db
+      .insertInto('appointment_reminders')
+      .values({
+        practice_id: p,
+        appointment_id: appointmentId,
+        client_id: w.clientId,
+        kind: 'reminder',
+        channel: 'email',
+        lead_hours: 24,
+        due_at: '2030-01-06T12:00:00Z',
+        status: 'sent',
+        sent_at: new Date('2030-01-06T12:00:05Z'),
+      })
+      .execute();
+    await populateWaitlist(t.deps, p, { clientId: w.clientId, membershipId: w.colleagueMembershipId, marker });
+    // A clinician outside the care opens the file by break-the-glass.
+    const outsider = await createUser(t.deps, { name: `Dr. Dienst ${marker}` });
+    await addMember(t.deps, p, outsider, ['clinician']);
+    glassReason = `Crisis aan de balie ${marker}`;
+    const glass = await (await signIn(t, outsider)).post(`${client}/break-glass`, { reason: glassReason });
+    assert.equal(glass.status, 201, JSON.stringify(glass.body));
+  });
+
+  it('exports every appointment with local times, place, clinicians, fee decision and the messages sent', async () => {
+    const res = await w.owner.get(`${client}/export.json`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const a = res.body.appointments.find((x: { id: string }) => x.id === appointmentId);
+    assert.deepEqual(
+      { ...a, id: undefined },
+      {
+        id: undefined,
+        start: '2030-01-07T13:00:00+01:00',
+        end: '2030-01-07T13:45:00+01:00',
+        timeZone: 'Europe/Amsterdam',
+        mode: 'in_person',
+        status: 'no_show',
+        cancelledBy: null,
+        feeDecision: 'waive',
+        service: `Intakegesprek ${marker}`,
+        clinicians: ['Dr. Auteur'],
+        location: `Locatie ${marker}`,
+        room: `Kamer ${marker}`,
+      },
+    );
+    assert.deepEqual(res.body.messages, [
+      {
+        appointmentId,
+        kind: 'reminder',
+        channel: 'email',
+        status: 'sent',
+        due: '2030-01-06T13:00:00+01:00',
+        sent: '2030-01-06T13:00:05+01:00',
+      },
+    ]);
+    assert.equal(res.body.waitlist.length, 1);
+    assert.equal(res.body.waitlist[0].remark, `Waiting ${marker}`);
+    assert.equal(res.body.waitlist[0].clinician, 'Dr. Collega');
+    assert.deepEqual(res.body.waitlist[0].offers[0], {
+      start: '2030-01-21T10:00:00+01:00',
+      end: '2030-01-21T10:45:00+01:00',
+      mode: 'video',
+      status: 'open',
+      clinician: 'Dr. Collega',
+    });
+    assert.deepEqual(
+      res.body.treatmentRelationships.map((r: { clinician: string; startedVia: string }) => [r.clinician, r.startedVia]),
+      [
+        ['Dr. Auteur', 'assigned'],
+        ['Dr. Collega', 'assigned'],
+      ],
+    );
+    assert.equal(res.body.breakGlassGrants.length, 1);
+    assert.equal(res.body.breakGlassGrants[0].user, `Dr. Dienst ${marker}`);
+    assert.equal(res.body.breakGlassGrants[0].reason, glassReason);
+    assert.equal(res.body.practice.address, 'Keizersgracht 12, 1015 CS Amsterdam');
+  });
+
+  it('gives the access report: who, their role, a local time, the outcome, break-the-glass with its reason, no addresses', async () => {
+    const res = await w.owner.get(`${client}/export.json`);
+    assert.equal(res.status, 200);
+    const report = res.body.accessReport as {
+      at: string;
+      user: string;
+      roles: string[];
+      action: string;
+      breakGlass: boolean;
+      reason: string | null;
+      outcome: string;
+    }[];
+    const rows = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['action', 'at'])
+      .where('client_id', '=', w.clientId)
+      .where('practice_id', '=', w.practice.id)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    // every entry about the client up to this export (the export's own entry is written after it)
+    assert.deepEqual(
+      report.map((r) => r.action),
+      rows.slice(0, report.length).map((r) => r.action),
+    );
+    assert.ok(rows.length >= report.length + 1);
+    const register = report.find((r) => r.action === 'client.register');
+    assert.equal(register?.user, 'Bea Backoffice');
+    assert.deepEqual(register?.roles, ['back_office']);
+    assert.equal(register?.outcome, 'ok');
+    assert.match(register?.at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
+    const glass = report.filter((r) => r.breakGlass);
+    assert.ok(glass.some((r) => r.action === 'client.break_glass' && r.user === `Dr. Dienst ${marker}` && r.reason === glassReason));
+    assert.ok(report.filter((r) => !r.breakGlass).every((r) => r.reason === null));
+    // No staff IP address (nor anything else beyond these fields) in any row.
+    for (const r of report) assert.deepEqual(Object.keys(r).sort(), ['action', 'at', 'breakGlass', 'outcome', 'reason', 'roles', 'user']);
+  });
+
+  it("writes the PDF of a Dutch client in Dutch, with human labels, local times, the practice's address and page numbers", async () => {
+    const text = await exportPdf(w.owner.cookie, client);
+    for (const expected of [
+      'Cliëntdossier',
+      'Ingeschreven',
+      'Herinneringen per e-mail',
+      'niet gecontroleerd',
+      'Afspraken',
+      '07-01-2030 13:00',
+      'niet verschenen',
+      'kwijtgescholden',
+      `Intakegesprek ${marker}`,
+      'Wie uw dossier heeft ingezien',
+      'NOODTOEGANG',
+      'Keizersgracht 12, 1015 CS Amsterdam',
+      'Pagina 1 van',
+    ]) {
+      assert.ok(text.includes(expected), `missing ${expected}`);
+    }
+    for (const raw of ['client.register', 'remindersEmail', 'verified: none', 'no_show', 'in_person', 'client.read', 'UTC']) {
+      assert.ok(!text.includes(raw), `raw code ${raw} in the PDF`);
+    }
+    const pages = Number(/Pagina 1 van (\d+)/.exec(text)?.[1]);
+    assert.ok(pages >= 2);
+    for (let n = 1; n <= pages; n++) assert.ok(text.includes(`Pagina ${n} van ${pages}`), `page ${n}`);
+  });
+
+  it('writes the PDF of an English-speaking client in English; unknown codes read as a generic text', async () => {
+    const created = await w.backOffice.post<{ id: string }>(`${w.base}/clients`, {
+      ...clientBody(),
+      communication: { channel: 'email', language: 'en' },
+    });
+    assert.equal(created.status, 201);
+    const url = `${w.base}/clients/${created.body.id}`;
+    await t.deps.db
+      .insertInto('client_history')
+      .values({ practice_id: w.practice.id, client_id: created.body.id, action: 'something.new_and_unlabelled', changes: '{}' })
+      .execute();
+    const text = await exportPdf(w.owner.cookie, url);
+    for (const expected of ['Client file', 'Registered', 'Page 1 of', 'Who accessed your file', 'Other change to the file']) {
+      assert.ok(text.includes(expected), `missing ${expected}`);
+    }
+    for (const raw of ['client.register', 'something.new_and_unlabelled', 'Pagina']) assert.ok(!text.includes(raw), raw);
+  });
+});
+
+describe('clinical notes released after the treating clinician’s review', () => {
+  it('exports a note only once its treating author released it, and withdraws the release on an edit', async () => {
+    const reviewed = `Gereviewd ${crypto.randomUUID()}`;
+    const note = await w.author.post<{ id: string }>(`${client}/notes`, { kind: 'session', sessionDate: '2026-03-02', body: reviewed });
+    assert.equal(note.status, 201);
+    const release = `${client}/notes/${note.body.id}/release`;
+    const exported = async () => JSON.stringify((await w.owner.get(`${client}/export.json`)).body);
+    assert.ok(!(await exported()).includes(reviewed));
+
+    // Nobody but the author releases it: a co-clinician gets 403 or 404, the back office 403.
+    assert.ok([403, 404].includes((await w.colleague.post(release, {})).status));
+    assert.equal((await w.backOffice.post(release, {})).status, 403);
+    assert.equal((await w.owner.post(`${client}/notes/${crypto.randomUUID()}/release`, {})).status, 403);
+    assert.equal((await w.author.post(`${client}/notes/${crypto.randomUUID()}/release`, {})).status, 404);
+    assert.ok(!(await exported()).includes(reviewed));
+
+    const ok = await w.author.post(release, {});
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const res = await w.owner.get(`${client}/export.json`);
+    const released = res.body.releasedNotes.filter((n: { body: string }) => n.body === reviewed);
+    assert.equal(released.length, 1);
+    assert.equal(released[0].authorName, 'Dr. Auteur');
+    // The earlier, unreleased note stays out.
+    assert.ok(!JSON.stringify(res.body).includes(marker));
+    assert.ok((await exportPdf(w.owner.cookie, client)).includes(reviewed));
+
+    // An edit needs a new review.
+    assert.equal((await w.author.patch(`${client}/notes/${note.body.id}`, { body: `${reviewed} bijgewerkt` })).status, 200);
+    assert.ok(!(await exported()).includes(reviewed));
+  });
+});
+
+/** Tables of schema public with a client column (`client_id`, or a foreign key to clients). */
+async function clientTables(db: Kysely<DB>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    SELECT c.relname AS name
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'client_id' AND NOT a.attisdropped
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+    UNION
+    SELECT c.relname
+      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND k.contype = 'f' AND k.confrelid = 'public.clients'::regclass AND NOT c.relispartition
+     ORDER BY 1`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+const uncovered = (tables: string[]) =>
+  tables.filter((n) => !(EXPORTED_TABLES as readonly string[]).includes(n) && !(n in EXCLUDED_TABLES));
+
+describe('export coverage', () => {
+  it('exports or excludes with a reason every table that holds a client column', async () => {
+    const tables = await clientTables(t.deps.db);
+    assert.deepEqual(uncovered(tables), [], 'tables with client data neither exported nor excluded in export.ts');
+    // No stale or double entries, and every exclusion names its reason.
+    for (const n of [...EXPORTED_TABLES, ...Object.keys(EXCLUDED_TABLES)]) assert.ok(tables.includes(n), `${n} has no client column`);
+    for (const n of EXPORTED_TABLES) assert.ok(!(n in EXCLUDED_TABLES), n);
+    for (const reason of Object.values(EXCLUDED_TABLES)) assert.ok(reason.length > 10);
+  });
+
+  it('fails for a new table with a client column', async () => {
+    const rollback = new Error('rollback');
+    let found: string[] = [];
+    await assert.rejects(
+      t
+        .admin()
+        .transaction()
+        .execute(async (tx) => {
+          await sql`CREATE TABLE export_probe (id int, client_id uuid)`.execute(tx);
+          await sql`CREATE TABLE export_probe_ref (id int, owner uuid REFERENCES clients (id))`.execute(tx);
+          found = uncovered(await clientTables(tx));
+          throw rollback;
+        }),
+      rollback,
+    );
+    assert.deepEqual(found, ['export_probe', 'export_probe_ref']);
   });
 });

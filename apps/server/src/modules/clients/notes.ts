@@ -166,11 +166,63 @@ export async function updateNote(ctx: PracticeCtx, clientId: string, noteId: str
   if (kind === 'session' && !sessionDate) throw AppError.field('body.sessionDate', 'a session note needs its session date');
   await scoped(ctx)
     .updateTable('clinical_notes')
-    .set({ kind, session_date: sessionDate, ...(input.body !== undefined && { body: input.body }), updated_at: new Date() })
+    .set({
+      kind,
+      session_date: sessionDate,
+      ...(input.body !== undefined && { body: input.body }),
+      updated_at: new Date(),
+      // an edited note needs a new review before it reaches the client's export
+      released_for_access_at: null,
+      released_by: null,
+    })
     .where('id', '=', noteId)
     .execute();
   await touchClinical(ctx, clientId);
   await addHistory(ctx, clientId, 'note.edit');
   await scoped(ctx).audit({ action: 'note.update', entityType: 'clinical_note', entityId: noteId, clientId, dataCategory: 'clinical' });
   return present(ctx, await noteQuery(ctx).where('clinical_notes.id', '=', noteId).executeTakeFirstOrThrow());
+}
+
+/**
+ * The author, treating the client, releases a note for the client's right-of-access export after
+ * reviewing it (403 for a co-clinician who may read it or an author no longer treating; 404 else).
+ */
+export async function releaseNoteForAccess(ctx: PracticeCtx, clientId: string, noteId: string) {
+  const note = await loadVisibleNote(ctx, clientId, noteId);
+  if (note.author_membership_id !== ctx.membershipId) throw new AppError('forbidden', 'only the author can release a note');
+  if (!(await treats(ctx, clientId))) {
+    throw new AppError('not_treating', 'only a clinician who treats this client releases notes on it');
+  }
+  const at = new Date();
+  await scoped(ctx)
+    .updateTable('clinical_notes')
+    .set({ released_for_access_at: at, released_by: ctx.membershipId })
+    .where('id', '=', noteId)
+    .execute();
+  await scoped(ctx).audit({
+    action: 'note.release_for_access',
+    entityType: 'clinical_note',
+    entityId: noteId,
+    clientId,
+    dataCategory: 'clinical',
+  });
+  return { id: noteId, releasedForAccessAt: at.toISOString() };
+}
+
+/** The notes on a client their authors released for the right-of-access export, oldest first. */
+export async function releasedNotesOf(ctx: PracticeCtx, clientId: string) {
+  const rows = await noteQuery(ctx)
+    .select('clinical_notes.released_for_access_at')
+    .where('clinical_notes.client_id', '=', clientId)
+    .where('clinical_notes.released_for_access_at', 'is not', null)
+    .orderBy('clinical_notes.created_at')
+    .execute();
+  return rows.map((n) => ({
+    kind: n.kind,
+    sessionDate: n.session_date,
+    authorName: n.author_name,
+    body: n.body,
+    createdAt: n.created_at.toISOString(),
+    releasedAt: (n.released_for_access_at as Date).toISOString(),
+  }));
 }

@@ -19,6 +19,7 @@ import {
   NoteCreateBody,
   NoteList,
   NoteParams,
+  NoteRelease,
   NotePatch,
   Ok,
   PracticeParams,
@@ -43,7 +44,7 @@ import {
   uploadDocument,
 } from './documents.ts';
 import { exportClient, renderExportPdf } from './export.ts';
-import { createNote, getNote, listNotes, updateNote } from './notes.ts';
+import { createNote, getNote, listNotes, releaseNoteForAccess, updateNote } from './notes.ts';
 import { getRecordSettings, updateRecordSettings } from './record-settings.ts';
 
 const UPLOAD_URL = '/clients/:clientId/documents';
@@ -192,6 +193,18 @@ export const clientRecordRoutes: FastifyPluginAsyncZod = async (app) => {
     '/clients/:clientId/notes/:noteId',
     { schema: { tags, summary: 'Edit an own clinical note', params: NoteParams, body: NotePatch, response: withErrors({ 200: Note }) } },
     (req) => inPractice(req, (ctx) => updateNote(ctx, req.params.clientId, req.params.noteId, req.body)),
+  );
+  app.post(
+    '/clients/:clientId/notes/:noteId/release',
+    {
+      schema: {
+        tags,
+        summary: "Release an own note, after review, for the client's right-of-access export (its treating author only)",
+        params: NoteParams,
+        response: withErrors({ 200: NoteRelease }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => releaseNoteForAccess(ctx, req.params.clientId, req.params.noteId)),
   );
 
   app.get(
