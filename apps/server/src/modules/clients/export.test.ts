@@ -1,5 +1,5 @@
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
@@ -118,13 +118,23 @@ describe('right of access export', () => {
   });
 });
 
-/** The text of a PDF, as poppler's pdftotext reads it. */
-const pdfText = (bytes: Buffer) => execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes }).toString('utf8');
+/** The text of a PDF, line by line, as Mozilla's PDF.js reads it. */
+async function pdfText(bytes: Buffer): Promise<string> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+  let text = '';
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const content = await (await pdf.getPage(n)).getTextContent();
+    for (const item of content.items) if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
+    text += '\n\f';
+  }
+  await pdf.destroy();
+  return text;
+}
 
 async function exportPdf(cookie: string | undefined, url: string): Promise<string> {
   const res = await fetch(`${t.url}${url}/export.pdf`, { headers: { cookie: cookie ?? '' } });
   assert.equal(res.status, 200);
-  return pdfText(Buffer.from(await res.arrayBuffer()));
+  return await pdfText(Buffer.from(await res.arrayBuffer()));
 }
 
 describe('the whole file: appointments, messages, waiting list, care, access report', () => {
