@@ -270,6 +270,18 @@ describe('client records in the web app', () => {
       await note.getByText(/gewijzigd \d{2}-\d{2}-\d{4} \d{2}:\d{2}/).waitFor();
       await check('05-note-edited');
 
+      // The author reviews the note for the client's access request: kept out with a reason, then released.
+      const review = note.getByTestId('note-review');
+      await review.getByText('nog niet beoordeeld (niet verstrekt)').waitFor();
+      await review.getByRole('button', { name: 'Niet verstrekken…' }).click();
+      await review.getByRole('textbox', { name: /Waarom de cliënt deze notitie niet krijgt/ }).fill('Gaat over de partner van de cliënt.');
+      await review.getByRole('button', { name: 'Notitie niet verstrekken' }).click();
+      await review.getByText(/^niet verstrekt \(/).waitFor();
+      await review.getByText('Reden die de cliënt leest: Gaat over de partner van de cliënt.').waitFor();
+      await check('05b-note-withheld');
+      await review.getByRole('button', { name: 'Vrijgeven' }).click();
+      await review.getByText(/^vrijgegeven \d{2}-\d{2}-\d{4}/).waitFor();
+
       // An import whose family-name and birth-date columns the server cannot guess: map them by hand.
       await page.goto(`/p/${practice.id}/clients/import`);
       const csv = `Roepnaam;Familie;Geboren;Mobiel;Opmerking\nPiet;Bakker-${suffix};01-02-1975;0612345678;x\nKees;Smit-${suffix};03-04-1990;;\n`;

@@ -17,6 +17,7 @@ import * as m0010 from './migrations/0010_treatment_relationships.ts';
 import * as m0011 from './migrations/0011_recovery_codes.ts';
 import * as m0012 from './migrations/0012_reset_and_invitation_limits.ts';
 import * as m0013 from './migrations/0013_note_access_release.ts';
+import * as m0014 from './migrations/0014_note_access_withhold.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_recovery_codes': m0011,
   '0012_reset_and_invitation_limits': m0012,
   '0013_note_access_release': m0013,
+  '0014_note_access_withhold': m0014,
 };
 
 /** At most this many statements are kept prepared per connection (the rest run unnamed). */

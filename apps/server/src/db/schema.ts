@@ -385,6 +385,9 @@ export interface ClinicalNotesTable {
   /** Set when the author released the note for the client's right-of-access export. */
   released_for_access_at: Date | null;
   released_by: string | null;
+  withheld_from_access_at: Date | null;
+  withheld_reason: string | null;
+  withheld_by: string | null;
 }
 
 export interface DestructionRequestsTable {

@@ -68,8 +68,14 @@ export const Note = z
     body: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    /** The author's review for the client's right of access; null until reviewed (and again after an edit). */
+    accessReview: z.object({ state: z.enum(['released', 'withheld']), at: z.string(), reason: z.string().nullable() }).nullable(),
   })
   .meta({ id: 'ClinicalNote' });
+/** Why a note is kept from the client's export: the client reads this, never the note. */
+export const NoteWithholdBody = z.strictObject({
+  reason: z.string().trim().min(10, 'give the reason in at least 10 characters').max(1000),
+});
 export const NoteList = z.object({ items: z.array(Note), sharedWithCoClinicians: z.boolean() });
 export const NoteParams = z.strictObject({ practiceId: Uuid, clientId: Uuid, noteId: Uuid });
 
@@ -152,6 +158,13 @@ export const ReleasedNote = z.object({
   releasedAt: z.string(),
 });
 export const NoteRelease = z.object({ id: Uuid, releasedForAccessAt: z.string() });
+/** A note kept from the export after review: when and why, never its text. */
+export const WithheldNote = z.object({
+  sessionDate: z.string().nullable(),
+  createdAt: z.string(),
+  withheldAt: z.string(),
+  reason: z.string(),
+});
 export const ClientExport = z.object({
   exportedAt: z.string(),
   practice: z.object({ id: Uuid, name: z.string(), locale: z.enum(['nl', 'en']), timeZone: z.string(), address: z.string().nullable() }),
@@ -170,6 +183,8 @@ export const ClientExport = z.object({
   accessReport: z.array(ExportAccess),
   /** Notes released by their author after review (always included). */
   releasedNotes: z.array(ReleasedNote),
+  /** Notes kept from this export after the treating clinician's review, with the reason. */
+  withheldNotes: z.array(WithheldNote),
   notes: z.array(Note).optional(),
   /** FHIR R4 Patient resource of the client. */
   fhirPatient: z.looseObject({ resourceType: z.literal('Patient') }),

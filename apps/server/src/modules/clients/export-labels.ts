@@ -31,7 +31,10 @@ const TEXT = {
       access: 'Who accessed your file',
       notes: 'Clinical notes (own notes of the exporting clinician)',
       releasedNotes: 'Clinical notes released by your clinician',
+      withheldNotes: 'Clinical notes not given',
     },
+    withheldExplained:
+      'After review, your clinician did not give these notes, for the reason stated (for instance, they are about someone else). You may ask your clinician about them.',
     fields: {
       name: 'Name',
       dateOfBirth: 'Date of birth',
@@ -206,7 +209,10 @@ const TEXT = {
       access: 'Wie uw dossier heeft ingezien',
       notes: 'Klinische notities (eigen notities van de exporterende behandelaar)',
       releasedNotes: 'Klinische notities vrijgegeven door uw behandelaar',
+      withheldNotes: 'Klinische notities die niet zijn verstrekt',
     },
+    withheldExplained:
+      'Na beoordeling heeft uw behandelaar deze notities niet verstrekt, om de genoemde reden (bijvoorbeeld omdat ze over een ander gaan). U kunt uw behandelaar ernaar vragen.',
     fields: {
       name: 'Naam',
       dateOfBirth: 'Geboortedatum',

@@ -374,6 +374,47 @@ describe('clinical notes released after the treating clinician’s review', () =
     assert.equal((await w.author.patch(`${client}/notes/${note.body.id}`, { body: `${reviewed} bijgewerkt` })).status, 200);
     assert.ok(!(await exported()).includes(reviewed));
   });
+
+  it('keeps a withheld note out with the reason the client reads, and a release after it lets it in', async () => {
+    const secret = `Over de partner ${crypto.randomUUID()}`;
+    const note = await w.author.post<{ id: string }>(`${client}/notes`, { kind: 'session', sessionDate: '2026-03-09', body: secret });
+    assert.equal(note.status, 201);
+    const withhold = `${client}/notes/${note.body.id}/withhold`;
+    const reason = `Gaat over een derde ${crypto.randomUUID().slice(0, 8)}`;
+
+    // A reason is required; only the treating author withholds.
+    const empty = await w.author.post(withhold, { reason: 'kort' });
+    assert.equal(empty.status, 400);
+    assert.ok(empty.body.error.fields.some((f: { path: string }) => f.path === 'body.reason'));
+    assert.ok([403, 404].includes((await w.colleague.post(withhold, { reason })).status));
+    assert.equal((await w.backOffice.post(withhold, { reason })).status, 403);
+
+    // Released first, then withheld: the release is withdrawn.
+    assert.equal((await w.author.post(`${client}/notes/${note.body.id}/release`, {})).status, 200);
+    const kept = await w.author.post<{ accessReview: { state: string; reason: string } }>(withhold, { reason });
+    assert.equal(kept.status, 200, JSON.stringify(kept.body));
+    assert.equal(kept.body.accessReview.state, 'withheld');
+    assert.equal(kept.body.accessReview.reason, reason);
+    const res = await w.owner.get(`${client}/export.json`);
+    const text = JSON.stringify(res.body);
+    assert.ok(!text.includes(secret), 'the withheld note never reaches the export');
+    const withheld = res.body.withheldNotes.filter((n: { reason: string }) => n.reason === reason);
+    assert.equal(withheld.length, 1);
+    assert.equal(withheld[0].sessionDate, '2026-03-09');
+    const pdf = await exportPdf(w.owner.cookie, client);
+    assert.ok(!pdf.includes(secret));
+    assert.ok(pdf.includes(reason));
+    // The reason stays out of the access log.
+    const logged = await t.deps.db.selectFrom('audit_log').select(['action', 'reason']).where('entity_id', '=', note.body.id).execute();
+    assert.ok(logged.some((r) => r.action === 'note.withhold_from_access'));
+    assert.ok(logged.every((r) => !(r.reason ?? '').includes(reason)));
+
+    // Released after all: in, and no longer listed as withheld.
+    assert.equal((await w.author.post(`${client}/notes/${note.body.id}/release`, {})).status, 200);
+    const after = (await w.owner.get(`${client}/export.json`)).body;
+    assert.ok(JSON.stringify(after.releasedNotes).includes(secret));
+    assert.ok(!JSON.stringify(after.withheldNotes).includes(reason));
+  });
 });
 
 /** Tables of schema public with a client column (`client_id`, or a foreign key to clients). */

@@ -7,7 +7,7 @@ import { requireRole, requireStepUp, scoped } from '../../platform/tenancy.ts';
 import { documentsOf } from './documents.ts';
 import { exportTexts, label, wallTime, type CodeList, type ExportLanguage } from './export-labels.ts';
 import { toFhirPatient } from './fhir-patient.ts';
-import { ownNotesOf, releasedNotesOf } from './notes.ts';
+import { ownNotesOf, releasedNotesOf, withheldNotesOf } from './notes.ts';
 import { presentClient } from './presenter.ts';
 import { loadClient } from './queries.ts';
 import { CLIENT_WRITERS } from './register-client.ts';
@@ -316,6 +316,7 @@ export async function exportClient(ctx: PracticeCtx, clientId: string, opts: { i
       reason: a.break_glass ? a.reason : null,
     })),
     releasedNotes: await releasedNotesOf(ctx, clientId),
+    withheldNotes: await withheldNotesOf(ctx, clientId),
     ...(withNotes && { notes: await ownNotesOf(ctx, clientId) }),
     fhirPatient: { ...toFhirPatient(client, ctx.practiceId) },
   };
@@ -465,6 +466,14 @@ export function renderExportPdf(e: Export): Promise<Buffer> {
     for (const n of e.releasedNotes) {
       doc.font('Helvetica-Bold').text(`${n.sessionDate ?? utc(n.createdAt)} · ${n.authorName}`);
       doc.font('Helvetica').text(n.body).moveDown(0.5);
+    }
+  }
+  if (e.withheldNotes.length > 0) {
+    heading(t.sections.withheldNotes);
+    doc.font('Helvetica').text(t.withheldExplained).moveDown(0.3);
+    for (const n of e.withheldNotes) {
+      doc.font('Helvetica-Bold').text(n.sessionDate ?? utc(n.createdAt));
+      doc.font('Helvetica').text(`${f.reason}: ${n.reason}`).moveDown(0.5);
     }
   }
   if (e.notes) {

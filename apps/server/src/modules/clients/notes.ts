@@ -32,6 +32,9 @@ function noteQuery(ctx: PracticeCtx) {
       'clinical_notes.body',
       'clinical_notes.created_at',
       'clinical_notes.updated_at',
+      'clinical_notes.released_for_access_at',
+      'clinical_notes.withheld_from_access_at',
+      'clinical_notes.withheld_reason',
     ]);
 }
 type NoteRow = Awaited<ReturnType<ReturnType<typeof noteQuery>['executeTakeFirstOrThrow']>>;
@@ -48,7 +51,16 @@ function present(ctx: PracticeCtx, n: NoteRow) {
     body: n.body,
     createdAt: n.created_at.toISOString(),
     updatedAt: n.updated_at.toISOString(),
+    accessReview: accessReviewOf(n),
   };
+}
+
+/** The author's review of the note for the client's right of access: released, withheld (and why), or none yet. */
+function accessReviewOf(n: Pick<NoteRow, 'released_for_access_at' | 'withheld_from_access_at' | 'withheld_reason'>) {
+  if (n.released_for_access_at) return { state: 'released' as const, at: n.released_for_access_at.toISOString(), reason: null };
+  if (n.withheld_from_access_at)
+    return { state: 'withheld' as const, at: n.withheld_from_access_at.toISOString(), reason: n.withheld_reason };
+  return null;
 }
 
 async function sharingOn(ctx: PracticeCtx): Promise<boolean> {
@@ -171,9 +183,12 @@ export async function updateNote(ctx: PracticeCtx, clientId: string, noteId: str
       session_date: sessionDate,
       ...(input.body !== undefined && { body: input.body }),
       updated_at: new Date(),
-      // an edited note needs a new review before it reaches the client's export
+      // an edited note needs a new review before it reaches (or is kept from) the client's export
       released_for_access_at: null,
       released_by: null,
+      withheld_from_access_at: null,
+      withheld_reason: null,
+      withheld_by: null,
     })
     .where('id', '=', noteId)
     .execute();
@@ -183,20 +198,33 @@ export async function updateNote(ctx: PracticeCtx, clientId: string, noteId: str
   return present(ctx, await noteQuery(ctx).where('clinical_notes.id', '=', noteId).executeTakeFirstOrThrow());
 }
 
+/** The author of a note who treats the client: the only one who reviews it for the client's export. */
+async function loadReviewableNote(ctx: PracticeCtx, clientId: string, noteId: string) {
+  const note = await loadVisibleNote(ctx, clientId, noteId);
+  if (note.author_membership_id !== ctx.membershipId) throw new AppError('forbidden', 'only the author reviews a note for the client');
+  if (!(await treats(ctx, clientId))) {
+    throw new AppError('not_treating', 'only a clinician who treats this client reviews notes on it');
+  }
+  return note;
+}
+
 /**
  * The author, treating the client, releases a note for the client's right-of-access export after
  * reviewing it (403 for a co-clinician who may read it or an author no longer treating; 404 else).
+ * A withholding of the note is lifted.
  */
 export async function releaseNoteForAccess(ctx: PracticeCtx, clientId: string, noteId: string) {
-  const note = await loadVisibleNote(ctx, clientId, noteId);
-  if (note.author_membership_id !== ctx.membershipId) throw new AppError('forbidden', 'only the author can release a note');
-  if (!(await treats(ctx, clientId))) {
-    throw new AppError('not_treating', 'only a clinician who treats this client releases notes on it');
-  }
+  await loadReviewableNote(ctx, clientId, noteId);
   const at = new Date();
   await scoped(ctx)
     .updateTable('clinical_notes')
-    .set({ released_for_access_at: at, released_by: ctx.membershipId })
+    .set({
+      released_for_access_at: at,
+      released_by: ctx.membershipId,
+      withheld_from_access_at: null,
+      withheld_reason: null,
+      withheld_by: null,
+    })
     .where('id', '=', noteId)
     .execute();
   await scoped(ctx).audit({
@@ -207,6 +235,51 @@ export async function releaseNoteForAccess(ctx: PracticeCtx, clientId: string, n
     dataCategory: 'clinical',
   });
   return { id: noteId, releasedForAccessAt: at.toISOString() };
+}
+
+/**
+ * The author, treating the client, keeps a note out of the client's export after reviewing it,
+ * with the reason the client will read (never the note). A release of the note is withdrawn.
+ * The reason is not written to the access log.
+ */
+export async function withholdNoteFromAccess(ctx: PracticeCtx, clientId: string, noteId: string, reason: string) {
+  await loadReviewableNote(ctx, clientId, noteId);
+  await scoped(ctx)
+    .updateTable('clinical_notes')
+    .set({
+      withheld_from_access_at: new Date(),
+      withheld_reason: reason,
+      withheld_by: ctx.membershipId,
+      released_for_access_at: null,
+      released_by: null,
+    })
+    .where('id', '=', noteId)
+    .execute();
+  await scoped(ctx).audit({
+    action: 'note.withhold_from_access',
+    entityType: 'clinical_note',
+    entityId: noteId,
+    clientId,
+    dataCategory: 'clinical',
+  });
+  return present(ctx, await noteQuery(ctx).where('clinical_notes.id', '=', noteId).executeTakeFirstOrThrow());
+}
+
+/** The notes kept from the client's export after review: when, and why — never what they say. */
+export async function withheldNotesOf(ctx: PracticeCtx, clientId: string) {
+  const rows = await scoped(ctx)
+    .selectFrom('clinical_notes')
+    .select(['session_date', 'created_at', 'withheld_from_access_at', 'withheld_reason'])
+    .where('client_id', '=', clientId)
+    .where('withheld_from_access_at', 'is not', null)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((n) => ({
+    sessionDate: n.session_date,
+    createdAt: n.created_at.toISOString(),
+    withheldAt: (n.withheld_from_access_at as Date).toISOString(),
+    reason: n.withheld_reason ?? '',
+  }));
 }
 
 /** The notes on a client their authors released for the right-of-access export, oldest first. */

@@ -20,6 +20,7 @@ import {
   NoteList,
   NoteParams,
   NoteRelease,
+  NoteWithholdBody,
   NotePatch,
   Ok,
   PracticeParams,
@@ -44,7 +45,7 @@ import {
   uploadDocument,
 } from './documents.ts';
 import { exportClient, renderExportPdf } from './export.ts';
-import { createNote, getNote, listNotes, releaseNoteForAccess, updateNote } from './notes.ts';
+import { createNote, getNote, listNotes, releaseNoteForAccess, updateNote, withholdNoteFromAccess } from './notes.ts';
 import { getRecordSettings, updateRecordSettings } from './record-settings.ts';
 
 const UPLOAD_URL = '/clients/:clientId/documents';
@@ -205,6 +206,20 @@ export const clientRecordRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => inPractice(req, (ctx) => releaseNoteForAccess(ctx, req.params.clientId, req.params.noteId)),
+  );
+  app.post(
+    '/clients/:clientId/notes/:noteId/withhold',
+    {
+      schema: {
+        tags,
+        summary:
+          "Keep an own note out of the client's right-of-access export after review, with the reason the client reads (its treating author only)",
+        params: NoteParams,
+        body: NoteWithholdBody,
+        response: withErrors({ 200: Note }),
+      },
+    },
+    (req) => inPractice(req, (ctx) => withholdNoteFromAccess(ctx, req.params.clientId, req.params.noteId, req.body.reason)),
   );
 
   app.get(

@@ -1,8 +1,8 @@
-import { Alert, Button, Card, Group, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Note, NOTE_MAX_CHARS } from '@calmdesk/shared';
+import { Note, NOTE_MAX_CHARS, NoteRelease } from '@calmdesk/shared';
 import { api } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n/index.tsx';
 import { usePractice } from '../../app/layout/PracticeLayout.tsx';
@@ -99,6 +99,94 @@ function NoteForm({ practiceId, clientId, note, onDone }: { practiceId: string; 
   );
 }
 
+/**
+ * The author's review of an own note for the client's right-of-access request: release it, or
+ * keep it out with the reason the client will read. Shows where the review stands.
+ */
+function AccessReview({ practiceId, clientId, note }: { practiceId: string; clientId: string; note: NoteData }) {
+  const { t, dateTime } = useI18n();
+  const qc = useQueryClient();
+  const [withholding, setWithholding] = useState(false);
+  const [reason, setReason] = useState('');
+  const base = `${clientPath(practiceId, clientId)}/notes/${note.id}`;
+  const done = async (message: string) => {
+    setWithholding(false);
+    setReason('');
+    await qc.invalidateQueries({ queryKey: clientKeys.notes(practiceId, clientId) });
+    notifications.show({ color: 'teal', message, closeButtonProps: { 'aria-label': t('common.close') } });
+  };
+  const release = useMutation({
+    mutationFn: () => api.post(`${base}/release`, NoteRelease, {}),
+    onSuccess: () => done(t('notes.review.releasedDone')),
+  });
+  const withhold = useMutation({
+    mutationFn: () => api.post(`${base}/withhold`, Note, { reason }),
+    onSuccess: () => done(t('notes.review.withheldDone')),
+  });
+  const review = note.accessReview;
+  return (
+    <Stack gap={6} mt="sm" data-testid="note-review">
+      <Group gap="sm" wrap="wrap">
+        <Text size="xs" fw={600}>
+          {t('notes.review.title')}
+        </Text>
+        {review ? (
+          <Badge color={review.state === 'released' ? 'teal.9' : 'gray.8'} variant="filled" size="sm">
+            {t(review.state === 'released' ? 'notes.review.released' : 'notes.review.withheld', { date: dateTime(review.at) })}
+          </Badge>
+        ) : (
+          <Text size="xs" c="dimmed">
+            {t('notes.review.none')}
+          </Text>
+        )}
+        {review?.state !== 'released' ? (
+          <Button size="compact-xs" variant="default" onClick={() => release.mutate()} loading={release.isPending}>
+            {t('notes.review.release')}
+          </Button>
+        ) : null}
+        {!withholding ? (
+          <Button size="compact-xs" variant="default" onClick={() => setWithholding(true)}>
+            {t(review?.state === 'withheld' ? 'notes.review.changeReason' : 'notes.review.withhold')}
+          </Button>
+        ) : null}
+      </Group>
+      {review?.state === 'withheld' && review.reason ? (
+        <Text size="xs">{t('notes.review.reasonShown', { reason: review.reason })}</Text>
+      ) : null}
+      {withholding ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            withhold.mutate();
+          }}
+        >
+          <Stack gap={6}>
+            <Textarea
+              label={t('notes.review.reason')}
+              description={t('notes.review.reasonHelp')}
+              required
+              autosize
+              minRows={2}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              error={fieldError(withhold.error, 'body.reason')}
+            />
+            <Group gap="sm">
+              <Button type="submit" size="xs" loading={withhold.isPending}>
+                {t('notes.review.withholdConfirm')}
+              </Button>
+              <Button size="xs" variant="default" onClick={() => setWithholding(false)}>
+                {t('common.cancel')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      ) : null}
+      <ErrorAlert error={release.error ?? (fieldError(withhold.error, 'body.reason') ? null : withhold.error)} />
+    </Stack>
+  );
+}
+
 /** The calling clinician's notes on this client (and co-clinicians' where the practice allows). */
 export function NotesPanel({ practiceId, clientId, canWrite }: { practiceId: string; clientId: string; canWrite: boolean }) {
   const { t, locale, dateTime } = useI18n();
@@ -150,6 +238,7 @@ export function NotesPanel({ practiceId, clientId, canWrite }: { practiceId: str
                   <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
                     {n.body}
                   </Text>
+                  {n.own && canWrite ? <AccessReview practiceId={practiceId} clientId={clientId} note={n} /> : null}
                 </Card>
               ),
             )}
