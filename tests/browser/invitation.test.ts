@@ -46,6 +46,9 @@ describe('invitations in the web app', () => {
       assert.equal(new URL(page.url()).hash, '', 'the key left the address bar');
       await shot(page, '08-dev-outbox');
       await mail.getByRole('link', { name: /\/invitation\?token=/ }).click();
+      // The mailbox names the practice too (subject and text): wait for the invitation page itself.
+      await page.waitForURL(/\/invitation\?token=/);
+      await page.getByLabel('Your name').waitFor();
       await page.getByText(practice.name).waitFor();
       await page.getByLabel('Your name').fill('Carla Collega');
       await page.getByRole('textbox', { name: 'New password', exact: true }).fill('a long and private sentence 42');
