@@ -30,9 +30,15 @@ const NIL = '00000000-0000-0000-0000-000000000000';
  * the chain: a seal that does not match means an entry up to its position was altered, inserted or
  * removed, even if whoever did it recomputed the chain.
  */
-export async function verifyChain(db: Kysely<DB>, practiceId: string | null, key: SealKey): Promise<ChainReport> {
+export async function verifyChain(
+  db: Kysely<DB>,
+  practiceId: string | null,
+  key: SealKey,
+  /** Given by `verifyAllChains`, which links once and reads the seal file once for every chain. */
+  shared?: { fromFile: ReturnType<typeof sealsFromFile> },
+): Promise<ChainReport> {
   const chainId = practiceId ?? NIL;
-  await linkPending(db);
+  if (!shared) await linkPending(db);
   const problems: string[] = [];
   let firstBrokenSeq: number | null = null;
   const broken = (seq: number, problem: string) => {
@@ -91,7 +97,7 @@ export async function verifyChain(db: Kysely<DB>, practiceId: string | null, key
   if (strayCount > 0) problems.push(`${strayCount} entries are in the log but not in the chain: they were inserted past the application`);
 
   // 4. Seals, from the database and from the file outside it.
-  const fromFile = sealsFromFile(key.file);
+  const fromFile = shared?.fromFile ?? sealsFromFile(key.file);
   if (fromFile.unreadable > 0) problems.push(`${fromFile.unreadable} lines of the seal file ${key.file} cannot be read`);
   const all = dedupe([...(await sealsFromDb(db, chainId)), ...fromFile.seals.filter((s) => s.chainId === chainId)]);
   let sealedSeq: number | null = null;
